@@ -1,0 +1,47 @@
+"""Driving the dashboard with Streamlit's AppTest.
+
+AppTest runs dashboard.py first, which registers the pages with st.navigation. Because the
+page folder is called pages/, a rerun after `switch_page` executes the page script alone
+(Streamlit's legacy pages/ discovery), so the navigation registry must be read after the
+first run, before switching.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import REPO_ROOT
+
+DASHBOARD = REPO_ROOT / "dashboard.py"
+# Importing torch on the first run takes about a second; training pages take longer.
+DEFAULT_TIMEOUT = 60
+
+
+def start_app() -> AppTest:
+    """Run dashboard.py once, landing on the home page."""
+    at = AppTest.from_file(str(DASHBOARD), default_timeout=DEFAULT_TIMEOUT)
+    at.run()
+    return at
+
+
+def navigation_pages(at: AppTest) -> list[str]:
+    """Paths (relative to the repo) of the pages st.navigation registered on the last run."""
+    paths = []
+    for info in at._registered_pages.values():  # AppTest keeps what st.navigation registered
+        script = info.get("script_path")
+        if script:
+            paths.append(Path(script).resolve().relative_to(REPO_ROOT).as_posix())
+    return paths
+
+
+def open_page(page_path: str) -> AppTest:
+    """A fresh session on one page, the way a student arrives at it."""
+    at = start_app()
+    at.switch_page(page_path).run()
+    return at
+
+
+def exception_messages(at: AppTest) -> list[str]:
+    return [f"{e.message}\n{''.join(e.stack_trace)}" for e in at.exception]

@@ -1,0 +1,75 @@
+"""Imports flow one way: dashboard -> pages -> ui -> (models, data, engine); models -> engine.
+
+Checked twice: statically (every import statement in the package, including lazy ones inside
+functions) and dynamically (importing the package in a fresh interpreter).
+"""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import REPO_ROOT
+
+# package -> top-level modules it must never import
+FORBIDDEN = {
+    "engine": {"streamlit", "torch", "numpy", "models", "data", "ui", "pages", "dashboard"},
+    "models": {"streamlit", "ui", "pages", "dashboard", "data"},
+    "data": {"streamlit", "ui", "pages", "dashboard", "models", "engine"},
+    "ui": {"pages", "dashboard"},
+}
+
+
+def imported_top_level_modules(package: str) -> dict[str, set[str]]:
+    """file -> top-level module names it imports (absolute imports only; relative stay inside)."""
+    found: dict[str, set[str]] = {}
+    for path in sorted((REPO_ROOT / package).rglob("*.py")):
+        names: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names.add(node.module.split(".")[0])
+        found[path.relative_to(REPO_ROOT).as_posix()] = names
+    return found
+
+
+@pytest.mark.parametrize("package", sorted(FORBIDDEN))
+def test_no_forbidden_import_statements(package):
+    offenders = {
+        file: sorted(names & FORBIDDEN[package])
+        for file, names in imported_top_level_modules(package).items()
+        if names & FORBIDDEN[package]
+    }
+    assert not offenders, f"{package}/ imports what it must not: {offenders}"
+
+
+@pytest.mark.parametrize("package", ["engine", "models", "data"])
+def test_importing_the_package_loads_no_streamlit(package):
+    modules = [
+        ".".join(p.relative_to(REPO_ROOT).with_suffix("").parts)
+        for p in sorted((REPO_ROOT / package).rglob("*.py"))
+    ]
+    modules = [m.removesuffix(".__init__") for m in modules]
+    forbidden = ["streamlit"] + (["torch", "numpy"] if package == "engine" else [])
+    probe = (
+        "import importlib, sys\n"
+        f"for m in {modules!r}: importlib.import_module(m)\n"
+        f"print(','.join(f for f in {forbidden!r} if f in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=REPO_ROOT, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "", f"importing {package}/ loaded {result.stdout.strip()}"
+
+
+def test_layering_check_catches_a_violation(tmp_path, monkeypatch):
+    """The static check is not vacuous: a planted `import streamlit` in engine/ is reported."""
+    fake_root = tmp_path
+    (fake_root / "engine").mkdir()
+    (fake_root / "engine" / "bad.py").write_text("def f():\n    import streamlit\n")
+    monkeypatch.setattr(sys.modules[__name__], "REPO_ROOT", fake_root)
+    assert imported_top_level_modules("engine") == {"engine/bad.py": {"streamlit"}}

@@ -1,0 +1,1 @@
+"""Streamlit pieces the pages share: cached loaders, session-state helpers, chart builders."""

@@ -1,0 +1,46 @@
+"""The pages of the dashboard, in one place.
+
+dashboard.py builds the navigation from this list and the home page links to every entry,
+so adding a page is one line here. Paths are relative to dashboard.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+LESSON_1 = "Lesson 1: micrograd"
+LESSON_2 = "Lesson 2: makemore"
+
+LECTURE_1_URL = "https://www.youtube.com/watch?v=VMj-3S1tku0"
+LECTURE_2_URL = "https://www.youtube.com/watch?v=PaCmpygFfXo"
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    path: str
+    title: str
+    icon: str
+    section: str  # "" for the home page, which sits above the lessons
+    summary: str  # what the page teaches, shown on the home page
+
+
+HOME = PageInfo(
+    path="pages/home.py",
+    title="Home",
+    icon=":material/home:",
+    section="",
+    summary="What each page teaches, and where to start.",
+)
+
+# Lesson pages in teaching order. Only pages that exist are listed: no placeholders.
+LESSON_PAGES: tuple[PageInfo, ...] = ()
+
+ALL_PAGES: tuple[PageInfo, ...] = (HOME, *LESSON_PAGES)
+
+
+def sections() -> dict[str, list[PageInfo]]:
+    """Pages grouped by section, in order, leaving out empty sections."""
+    grouped: dict[str, list[PageInfo]] = {}
+    for page in ALL_PAGES:
+        grouped.setdefault(page.section, []).append(page)
+    return grouped
