@@ -1,0 +1,152 @@
+"""ui/settings.py: widgets bound to per-user state, share links, link validation."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ui.settings import PageSettings, Setting
+
+LR = Setting("lr", "Learning rate", 0.1, kind="float", min_value=1e-4, max_value=10.0)
+STEPS = Setting("steps", "Steps", 100, kind="int", min_value=1, max_value=1000)
+ACT = Setting("act", "Activation", "relu", kind="choice", options=("relu", "tanh"))
+ON = Setting("decay", "Decay", False, kind="bool")
+TEXT = Setting("f", "Formula", "a*b", kind="text", max_chars=20)
+W1 = Setting("w1", "w1", -3.0, kind="float", min_value=-10.0, max_value=10.0,
+             widget="slider+number")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("setting", "raw", "expected"),
+    [
+        (LR, "0.5", 0.5),
+        (LR, "1e-3", 1e-3),
+        (STEPS, "250", 250),
+        (STEPS, "250.0", 250),
+        (ACT, "tanh", "tanh"),
+        (ON, "1", True),
+        (ON, "off", False),
+        (TEXT, "tanh(x)", "tanh(x)"),
+    ],
+)
+def test_link_values_that_are_valid_are_read(setting, raw, expected):
+    value = setting.from_url(raw)
+    assert value == expected and type(value) is type(expected)
+
+
+@pytest.mark.parametrize(
+    ("setting", "raw"),
+    [
+        (LR, "abc"),
+        (LR, "nan"),
+        (LR, "inf"),
+        (LR, "1e6"),
+        (LR, "-1"),
+        (LR, ""),
+        (STEPS, "2.5"),
+        (STEPS, "0"),
+        (STEPS, "9" * 100),
+        (ACT, "sigmoid"),
+        (ON, "maybe"),
+        (TEXT, "x" * 21),
+    ],
+)
+def test_link_values_that_are_invalid_are_refused(setting, raw):
+    with pytest.raises(ValueError):
+        setting.from_url(raw)
+
+
+@pytest.mark.parametrize("setting", [LR, STEPS, ACT, ON, TEXT])
+def test_every_default_round_trips_through_a_link(setting):
+    assert setting.from_url(setting.to_url(setting.default)) == setting.default
+
+
+def test_floats_round_trip_exactly():
+    bias = 6.8813735870195432
+    setting = Setting("b", "b", 0.0, min_value=-10, max_value=10)
+    assert setting.from_url(setting.to_url(bias)) == bias
+    assert not math.isnan(setting.from_url("-0.0"))
+
+
+def settings_page():
+    import streamlit as st
+
+    from ui.settings import PageSettings, Setting
+
+    settings = PageSettings(
+        "demo",
+        [
+            Setting("lr", "Learning rate", 0.1, min_value=1e-4, max_value=10.0),
+            Setting("steps", "Steps", 100, kind="int", min_value=1, max_value=1000),
+            Setting("act", "Activation", "relu", kind="choice", options=("relu", "tanh")),
+            Setting("w1", "w1", -3.0, min_value=-10.0, max_value=10.0, widget="slider+number"),
+        ],
+    )
+    settings.start()
+    settings.show_warnings()
+    for key in settings.settings:
+        settings.widget(key)
+    settings.sync_link()
+    st.write(f"values={settings.values}")
+
+
+def run_settings_page(query: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_function(settings_page, default_timeout=30)
+    at.query_params.update(query or {})
+    return at.run()
+
+
+def shown_values(at: AppTest) -> str:
+    return next(m.value for m in at.markdown if m.value.startswith("values="))
+
+
+def test_defaults_without_a_link():
+    at = run_settings_page()
+    assert not at.exception and not at.warning
+    assert "'lr': 0.1" in shown_values(at)
+    assert at.query_params == {}
+
+
+def test_a_link_restores_its_settings():
+    at = run_settings_page({"lr": "0.25", "steps": "40", "act": "tanh", "w1": "2.5"})
+    assert not at.exception and not at.warning
+    assert at.number_input(key="w:demo:lr").value == 0.25
+    assert at.number_input(key="w:demo:steps").value == 40
+    assert at.selectbox(key="w:demo:act").value == "tanh"
+    assert at.slider(key="w:demo:w1:slider").value == 2.5
+    assert at.number_input(key="w:demo:w1:number").value == 2.5
+
+
+def test_bad_link_values_fall_back_with_one_warning_naming_them():
+    at = run_settings_page({"lr": "banana", "steps": "-5", "act": "tanh"})
+    assert not at.exception
+    assert len(at.warning) == 1
+    message = at.warning[0].value
+    assert "Learning rate" in message and "Steps" in message and "Activation" not in message
+    assert at.number_input(key="w:demo:lr").value == 0.1
+    assert at.number_input(key="w:demo:steps").value == 100
+    assert at.selectbox(key="w:demo:act").value == "tanh"
+
+
+def test_changing_a_widget_updates_the_link():
+    at = run_settings_page()
+    at.number_input(key="w:demo:steps").set_value(7).run()
+    assert at.query_params.get("steps") == "7"
+    at.number_input(key="w:demo:steps").set_value(100).run()
+    assert "steps" not in at.query_params
+
+
+def test_slider_and_exact_entry_stay_in_step():
+    at = run_settings_page()
+    at.number_input(key="w:demo:w1:number").set_value(1.25).run()
+    assert at.slider(key="w:demo:w1:slider").value == 1.25
+    at.slider(key="w:demo:w1:slider").set_value(-4.0).run()
+    assert at.number_input(key="w:demo:w1:number").value == -4.0
+    assert "'w1': -4.0" in shown_values(at)
+
+
+def test_duplicate_keys_are_a_programming_error():
+    with pytest.raises(ValueError):
+        PageSettings("x", [LR, LR])
