@@ -1,0 +1,111 @@
+"""Altair chart builders shared by the pages: plain functions from data to a chart.
+
+They take pandas DataFrames or plain sequences and return an `alt.Chart` (or layered chart);
+nothing here draws, so each builder is testable without a browser (`chart.to_dict()`).
+Page-specific charts live in the page's own ui module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import altair as alt
+import pandas as pd
+
+from ui.settings import presenting
+
+# Colours that stay distinguishable on a projector and for common colour blindness.
+SERIES_COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"]
+
+
+def chart_height(base: int = 300) -> int:
+    """Taller charts in presenter mode, so the back row can read them."""
+    return int(base * 1.5) if presenting() else base
+
+
+def _font_size(base: int = 12) -> int:
+    return int(base * 1.5) if presenting() else base
+
+
+def _configure(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    size = _font_size()
+    return chart.configure_axis(labelFontSize=size, titleFontSize=size + 1).configure_legend(
+        labelFontSize=size, titleFontSize=size
+    )
+
+
+def line_chart(
+    data: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    series: str | None = None,
+    title: str = "",
+    x_title: str | None = None,
+    y_title: str | None = None,
+    reference_lines: Mapping[str, float] | None = None,
+    log_y: bool = False,
+    height: int | None = None,
+) -> alt.TopLevelMixin:
+    """Curves of `y` against `x`, one per value of `series`, with optional horizontal lines.
+
+    `reference_lines` maps a label to a y value, e.g. {"counts model NLL": 2.4544}; each is
+    drawn dashed and named in the legend, so a claim such as "the two models agree" is seen.
+    """
+    scale = alt.Scale(type="log") if log_y else alt.Scale(zero=False)
+    encoding = {
+        "x": alt.X(f"{x}:Q", title=x_title or x),
+        "y": alt.Y(f"{y}:Q", title=y_title or y, scale=scale),
+        "tooltip": [alt.Tooltip(f"{x}:Q"), alt.Tooltip(f"{y}:Q", format=".4f")],
+    }
+    if series:
+        encoding["color"] = alt.Color(
+            f"{series}:N", title=None, scale=alt.Scale(range=SERIES_COLORS)
+        )
+        encoding["tooltip"].append(alt.Tooltip(f"{series}:N"))
+    layers = [alt.Chart(data).mark_line(clip=True).encode(**encoding)]
+    if reference_lines:
+        lines = pd.DataFrame(
+            {"line": list(reference_lines), "value": list(reference_lines.values())}
+        )
+        layers.append(
+            alt.Chart(lines)
+            .mark_rule(strokeDash=[6, 4], strokeWidth=2)
+            .encode(
+                y="value:Q",
+                color=alt.Color(
+                    "line:N", title=None, scale=alt.Scale(range=["#555555", "#999999"])
+                ),
+                tooltip=[alt.Tooltip("line:N"), alt.Tooltip("value:Q", format=".4f")],
+            )
+        )
+    chart = alt.layer(*layers).resolve_scale(color="independent")
+    chart = chart.properties(title=title, height=height or chart_height())
+    return _configure(chart)
+
+
+def distribution_bars(
+    labels: Sequence[str],
+    probabilities: Sequence[float],
+    *,
+    highlight: str | None = None,
+    title: str = "",
+    height: int | None = None,
+) -> alt.TopLevelMixin:
+    """One bar per outcome (e.g. next character), the chosen one highlighted."""
+    data = pd.DataFrame({"outcome": list(labels), "probability": list(probabilities)})
+    data["chosen"] = data["outcome"] == highlight if highlight is not None else False
+    chart = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("outcome:N", sort=None, title=None),
+            y=alt.Y("probability:Q", title="probability"),
+            color=alt.condition(
+                alt.datum.chosen, alt.value("#d62728"), alt.value(SERIES_COLORS[0])
+            ),
+            tooltip=[alt.Tooltip("outcome:N"), alt.Tooltip("probability:Q", format=".4f")],
+        )
+        .properties(title=title, height=height or chart_height(220))
+    )
+    return _configure(chart)
