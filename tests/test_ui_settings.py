@@ -150,3 +150,44 @@ def test_slider_and_exact_entry_stay_in_step():
 def test_duplicate_keys_are_a_programming_error():
     with pytest.raises(ValueError):
         PageSettings("x", [LR, LR])
+
+
+def header_page():
+    import streamlit as st
+
+    from ui.layout import page_header
+    from ui.settings import PageSettings, Setting
+
+    settings = PageSettings(
+        "demo",
+        [
+            Setting("lr", "Learning rate", 0.1, min_value=1e-4, max_value=10.0),
+            Setting("act", "Activation", "relu", kind="choice", options=("relu", "tanh")),
+        ],
+    )
+    page_header(settings, title="Demo", intro="Try things.", lecture_url="https://example.com",
+                lecture_label="lecture")  # fmt: skip
+    st.write(f"top={settings.values}")
+    for key in settings.settings:
+        settings.widget(key)
+
+
+def test_values_are_current_at_the_top_of_the_page():
+    at = AppTest.from_function(header_page, default_timeout=30).run()
+    at.selectbox(key="w:demo:act").set_value("tanh").run()
+    top = next(m.value for m in at.markdown if m.value.startswith("top="))
+    assert "'act': 'tanh'" in top
+    assert at.query_params.get("act") == "tanh"
+
+
+def test_presenter_link_hides_the_chosen_controls():
+    at = AppTest.from_function(header_page, default_timeout=30)
+    at.query_params.update({"present": "1", "hide": "lr", "lr": "0.5"})
+    at.run()
+    assert not at.exception
+    keys = {w.key for w in at.number_input}
+    assert "w:demo:lr" not in keys  # hidden from students...
+    assert at.selectbox(key="w:demo:act").value == "relu"
+    top = next(m.value for m in at.markdown if m.value.startswith("top="))
+    assert "'lr': 0.5" in top  # ...but the teacher's value still applies
+    assert at.query_params.get("present") == "1" and at.query_params.get("hide") == "lr"

@@ -13,6 +13,7 @@ Each page lists its settings once (`PageSettings("mlp", [Setting(...), ...])`). 
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -185,6 +186,7 @@ class PageSettings:
         self._store[key] = value
         for part in ("", "slider", "number"):
             st.session_state.pop(self._widget_key(key, part), None)
+        self.sync_link()
 
     def update(self, values: dict[str, Any]) -> None:
         for key, value in values.items():
@@ -198,6 +200,7 @@ class PageSettings:
         Returns the problems found in the link (shown once as a warning by `show_warnings`).
         """
         if self._store_key in st.session_state:
+            self._refresh_from_widgets()
             return []
         values = self.defaults()
         problems = []
@@ -214,6 +217,17 @@ class PageSettings:
         st.session_state[self._store_key] = values
         st.session_state[f"link-problems:{self.page}"] = problems
         return problems
+
+    def _refresh_from_widgets(self) -> None:
+        """Widget changes arrive in session state before the run starts: take them now, so
+        values read at the top of the page (and the share link) are never one step behind."""
+        store = self._store
+        for key in self.settings:
+            wkey = self._widget_key(key)
+            if wkey in st.session_state:
+                # A value that does not validate (a cleared segmented control) keeps the last.
+                with contextlib.suppress(ValueError):
+                    store[key] = self.settings[key].validate(st.session_state[wkey])
 
     def show_warnings(self) -> None:
         """One warning naming every link value that fell back to its default."""

@@ -1,0 +1,78 @@
+"""What every lesson page shares: its header, the "what to try" note, and the sidebar tools
+(share link, presenter mode and the controls students see)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.settings import PageSettings, is_hidden, presenting, set_presenter
+
+# Larger type and roomier widgets for a projector; injected only in presenter mode.
+PRESENTER_CSS = """
+<style>
+  html, body, [data-testid="stAppViewContainer"] { font-size: 22px; }
+  [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li,
+  [data-testid="stCaptionContainer"], label, [data-testid="stMetricValue"],
+  [data-testid="stTable"], [data-testid="stDataFrame"] { font-size: 1.25rem !important; }
+  h1 { font-size: 3rem !important; }
+  h2, h3 { font-size: 2.1rem !important; }
+</style>
+"""
+
+
+def page_header(
+    settings: PageSettings,
+    *,
+    title: str,
+    intro: str,
+    lecture_url: str,
+    lecture_label: str,
+) -> None:
+    """Start the page: load the user's settings (from the link on a first visit), draw the
+    title, the collapsible note on what to try, the sidebar tools and any link warnings."""
+    settings.start()
+    settings.sync_link()
+    if presenting():
+        st.html(PRESENTER_CSS)
+    st.title(title)
+    with st.expander("What to try here", expanded=not presenting(), icon=":material/lightbulb:"):
+        st.markdown(intro)
+        st.markdown(f"Lecture: [{lecture_label}]({lecture_url})")
+    settings.show_warnings()
+    sidebar_tools(settings)
+
+
+def sidebar_tools(settings: PageSettings) -> None:
+    with st.sidebar:
+        with st.popover("Share these settings", icon=":material/link:", width="stretch"):
+            st.caption("This link opens the page with your settings; training is seeded, "
+                       "so pressing Train reproduces your run.")  # fmt: skip
+            st.code(settings.share_link(), language=None, wrap_lines=True)
+        with st.expander("Presenter mode", icon=":material/co_present:"):
+            present = st.toggle(
+                "Present to a class",
+                value=presenting(),
+                key=f"present-toggle:{settings.page}",
+                help="Larger type and charts for a projector. The link carries it.",
+            )
+            choices = list(settings.settings)
+            current_hidden = [key for key in choices if is_hidden(key)]
+            hidden = st.multiselect(
+                "Hide these controls from students",
+                choices,
+                default=current_hidden,
+                format_func=lambda key: settings.settings[key].label,
+                key=f"hide-select:{settings.page}",
+                disabled=not present,
+            )
+            if present != presenting() or (present and hidden != current_hidden):
+                keep = [k for k in _hidden_elsewhere(settings) if k not in choices]
+                set_presenter(present, [*keep, *hidden])
+                settings.sync_link()
+                st.rerun()
+
+
+def _hidden_elsewhere(settings: PageSettings) -> list[str]:
+    """Hidden keys that belong to other pages; a teacher's choices there are kept."""
+    state = st.session_state.get("presenter", {"hide": ()})
+    return [key for key in state["hide"] if key not in settings.settings]
