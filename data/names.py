@@ -43,13 +43,17 @@ def ssa_names(
     return tuple(name for name, _births in kept)
 
 
-@functools.lru_cache(maxsize=16)
 def ssa_name_births(year: int = DEFAULT_YEAR, sex: str = "both") -> tuple[tuple[str, int], ...]:
     """(name, births) pairs of one year, lowercased, most births first, ties alphabetical."""
+    # Validated before the cache: lru_cache would treat 2017.0 as the cached 2017.
     year = _check_year(year)
     if sex not in SEXES:
         raise ValueError(f"Sex must be one of {', '.join(SEXES)}, not {sex!r}.")
+    return _load_ranked(year, sex)
 
+
+@functools.lru_cache(maxsize=16)  # a year of names is a few MB of Python objects
+def _load_ranked(year: int, sex: str) -> tuple[tuple[str, int], ...]:
     import pyarrow.compute as pc  # imported here: only this loader needs pyarrow
     import pyarrow.parquet as pq
 
