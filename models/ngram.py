@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 
@@ -170,12 +171,16 @@ def _padded_text(words: Sequence[str], n: int) -> str:
     return text
 
 
-def _encode_ngrams(table: _CharTable, text: str, words: Sequence[str], n: int) -> torch.Tensor:
+def _encode_ngrams(table: _CharTable, text: str, words: Sequence[str], n: int) -> np.ndarray:
     """Flat indices (base V, oldest context character first) of every n-gram of the words.
 
     Vectorised because this is most of a counts fit: code points come out of one
     str.encode, a lookup table maps them to vocabulary indices, and the n-gram index of every
-    window is built with n tensor operations. Windows that straddle two words are dropped.
+    window is built with n array operations. Windows that straddle two words are dropped.
+    NumPy rather than torch for these per-character arrays: torch spreads ops of this size
+    over its intra-op threads, and on a shared CPU (a busy 2-core machine, a cloud container)
+    waiting for a descheduled thread made a 6 ms fit take 70-130 ms; NumPy's single thread
+    does not wait for anyone.
     """
     vocab_size = len(table)
     if vocab_size**n >= 2**62:
@@ -184,39 +189,49 @@ def _encode_ngrams(table: _CharTable, text: str, words: Sequence[str], n: int) -
         raw = text.encode("utf-32-le")
     except UnicodeEncodeError:
         raise ValueError("A word contains a broken Unicode character (a lone surrogate).") from None
-    codes = torch.frombuffer(bytearray(raw), dtype=torch.int32).long()
+    codes = np.frombuffer(raw, dtype=np.uint32)
 
-    vocab_codes = torch.tensor([ord(ch) for ch in table.itos], dtype=torch.int64)
-    lookup = torch.full((int(vocab_codes.max()) + 2,), -1, dtype=torch.int64)
-    lookup[vocab_codes] = torch.arange(vocab_size)
+    vocab_codes = np.array([ord(ch) for ch in table.itos], dtype=np.int64)
+    lookup = np.full(int(vocab_codes.max()) + 2, -1, dtype=np.int64)
+    lookup[vocab_codes] = np.arange(vocab_size)
     lookup[ord(_WORD_END)] = 0  # the end of a word is the boundary token
     # Code points beyond the table land on its last slot, which stays -1 (unknown).
-    ids = lookup[codes.clamp(max=lookup.numel() - 1)]
+    ids = lookup[np.minimum(codes, lookup.size - 1)]
 
-    word_ends = (codes == ord(_WORD_END)).nonzero().squeeze(1)
-    unknown = (ids < 0).nonzero()
-    if unknown.numel():
-        position = int(unknown[0, 0])
-        word = words[int(torch.searchsorted(word_ends, position))]
+    word_ends = np.flatnonzero(codes == ord(_WORD_END))
+    unknown = np.flatnonzero(ids < 0)
+    if unknown.size:
+        position = int(unknown[0])
+        word = words[int(np.searchsorted(word_ends, position))]
         table.index_of(chr(int(codes[position])), word)  # raises with the message
 
-    num_windows = ids.numel() - n + 1
-    flat = ids[:num_windows].clone()
+    num_windows = ids.size - n + 1
+    flat = ids[:num_windows].copy()
     for k in range(1, n):
-        flat = flat * vocab_size + ids[k : k + num_windows]
+        flat *= vocab_size
+        flat += ids[k : k + num_windows]
     # A window starting on a word's end mark or on the n-2 positions before it reaches into
     # the next word's padding.
-    keep = torch.ones(num_windows, dtype=torch.bool)
+    keep = np.ones(num_windows, dtype=bool)
     for back in range(n - 1):
         starts = word_ends - back
         keep[starts[starts < num_windows]] = False
     return flat[keep]
 
 
-def _split_ngrams(ngram_ids: torch.Tensor, vocab_size: int, n: int) -> torch.Tensor:
+def _distinct(values: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted distinct values in [0, size) and how often each occurs."""
+    if size <= MAX_TABLE_ENTRIES:  # counting is faster than sorting when the range is small
+        all_counts = np.bincount(values, minlength=size)
+        present = np.flatnonzero(all_counts)
+        return present, all_counts[present]
+    return np.unique(values, return_counts=True)
+
+
+def _split_ngrams(ngram_ids: np.ndarray, vocab_size: int, n: int) -> torch.Tensor:
     """(N, n) character indices from flat n-gram indices, oldest context character first."""
-    powers = vocab_size ** torch.arange(n - 1, -1, -1, dtype=torch.int64)
-    return (ngram_ids[:, None] // powers) % vocab_size
+    powers = vocab_size ** np.arange(n - 1, -1, -1, dtype=np.int64)
+    return torch.from_numpy((ngram_ids[:, None] // powers) % vocab_size)
 
 
 def _check_order(n: Any) -> int:
@@ -376,7 +391,7 @@ class _NGramModel:
         self._fixed_vocab = vocab is not None
 
     # Subclasses provide these two.
-    def _ngram_log_probs(self, ngram_ids: torch.Tensor) -> torch.Tensor:
+    def _ngram_log_probs(self, ngram_ids: np.ndarray) -> np.ndarray:
         """float64 log-probability of each flat n-gram index."""
         raise NotImplementedError
 
@@ -521,8 +536,8 @@ class CountNGram(_NGramModel):
         _check_table_size(vocab_size, self.n, "The count table")
         ngram_ids = _encode_ngrams(table, text, words, self.n)
 
-        counts = torch.bincount(ngram_ids, minlength=vocab_size**self.n)
-        counts = counts.reshape((vocab_size,) * self.n)
+        counts = np.bincount(ngram_ids, minlength=vocab_size**self.n)
+        counts = torch.from_numpy(counts.astype(np.int64)).reshape((vocab_size,) * self.n)
         probs = counts.to(torch.float32) + self.smoothing
         totals = probs.sum(-1, keepdim=True)
         # Same division as the lecture's P /= P.sum(1, keepdim=True); unseen rows become 0.
@@ -556,8 +571,10 @@ class CountNGram(_NGramModel):
         """Same as probs_for_context: the (V,) distribution after `context`."""
         return self.probs_for_context(context)
 
-    def _ngram_log_probs(self, ngram_ids: torch.Tensor) -> torch.Tensor:
-        return self._probs.reshape(-1)[ngram_ids].to(torch.float64).log()
+    def _ngram_log_probs(self, ngram_ids: np.ndarray) -> np.ndarray:
+        probs = self._probs.reshape(-1).numpy()[ngram_ids].astype(np.float64)
+        with np.errstate(divide="ignore"):  # log(0) = -inf is the honest answer
+            return np.log(probs)
 
     def _distribution_source(self):
         probs = self._probs
@@ -632,7 +649,7 @@ class NeuralNGram(_NGramModel):
         self._require_fitted()
         vocab_size = self.vocab_size
         _check_table_size(vocab_size, self.n, "The probability table")
-        all_contexts = torch.arange(vocab_size ** (self.n - 1))
+        all_contexts = np.arange(vocab_size ** (self.n - 1))
         context_ids = _split_ngrams(all_contexts, vocab_size, self.n - 1)
         with torch.no_grad():
             probs = torch.softmax(_context_logits(self._W, context_ids, vocab_size), dim=-1)
@@ -715,13 +732,14 @@ class NeuralNGram(_NGramModel):
         self._loss_history = tuple(history)
         return history
 
-    def _ngram_log_probs(self, ngram_ids: torch.Tensor) -> torch.Tensor:
+    def _ngram_log_probs(self, ngram_ids: np.ndarray) -> np.ndarray:
         vocab_size = self.vocab_size
-        contexts, context_of_ngram = torch.unique(ngram_ids // vocab_size, return_inverse=True)
+        contexts, context_of_ngram = np.unique(ngram_ids // vocab_size, return_inverse=True)
         context_ids = _split_ngrams(contexts, vocab_size, self.n - 1)
         with torch.no_grad():
-            log_probs = torch.log_softmax(_context_logits(self._W, context_ids, vocab_size), dim=-1)
-        return log_probs[context_of_ngram, ngram_ids % vocab_size].to(torch.float64)
+            logits = _context_logits(self._W, context_ids, vocab_size)
+            log_probs = torch.log_softmax(logits, dim=-1).numpy()
+        return log_probs[context_of_ngram, ngram_ids % vocab_size].astype(np.float64)
 
     def _distribution_source(self):
         W, vocab_size = self._W, self.vocab_size
@@ -745,7 +763,7 @@ def _context_logits(W: torch.Tensor, context_ids: torch.Tensor, vocab_size: int)
     return logits
 
 
-def _distinct_pair_loss(ngram_ids: torch.Tensor, vocab_size: int, n: int):
+def _distinct_pair_loss(ngram_ids: np.ndarray, vocab_size: int, n: int):
     """The mean NLL over all examples, computed from distinct (context, next) pairs.
 
     An example's loss depends only on its context and its next character, so the mean over
@@ -753,22 +771,26 @@ def _distinct_pair_loss(ngram_ids: torch.Tensor, vocab_size: int, n: int):
     For names.txt that is 27 contexts and at most 729 pairs instead of 228,146 rows: the
     same loss and gradients as the lecture's code, which is why the two methods agree.
     """
-    pairs, pair_counts = torch.unique(ngram_ids, return_counts=True)
-    contexts, context_of_pair = torch.unique(pairs // vocab_size, return_inverse=True)
+    pairs, pair_counts = _distinct(ngram_ids, vocab_size**n)
+    contexts, context_of_pair = np.unique(pairs // vocab_size, return_inverse=True)
     context_ids = _split_ngrams(contexts, vocab_size, n - 1)
-    next_of_pair = pairs % vocab_size
-    weights = pair_counts.to(torch.float32) / ngram_ids.numel()
+    context_of_pair = torch.from_numpy(context_of_pair)
+    next_of_pair = torch.from_numpy(pairs % vocab_size)
+    weights = torch.from_numpy(pair_counts).to(torch.float32) / ngram_ids.size
 
     def data_loss(W: torch.Tensor) -> torch.Tensor:
-        log_probs = torch.log_softmax(_context_logits(W, context_ids, vocab_size), dim=-1)
+        logits = _context_logits(W, context_ids, vocab_size)
+        # log-softmax written out: torch.log_softmax hands even a 27 x 27 input to its thread
+        # pool, which made 100 steps take 10x longer on a busy CPU; logsumexp stays serial.
+        log_probs = logits - logits.logsumexp(dim=-1, keepdim=True)
         return -(weights * log_probs[context_of_pair, next_of_pair]).sum()
 
     return data_loss
 
 
-def _lecture_loss(ngram_ids: torch.Tensor, vocab_size: int, n: int):
+def _lecture_loss(ngram_ids: np.ndarray, vocab_size: int, n: int):
     """The lecture's forward pass over every example, one-hot vectors included."""
-    num = ngram_ids.numel()
+    num = ngram_ids.size
     if num * (n - 1) * vocab_size > MAX_ONE_HOT_ENTRIES:
         raise ValueError(
             f"The lecture method would build a one-hot matrix of {num:,} x "
