@@ -60,13 +60,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--names", type=Path, default=DEFAULT_NAMES, help="names.txt")
     parser.add_argument("--repeats", type=int, default=3, help="runs of each slow reference")
+    parser.add_argument("--threads", type=int, default=None, help="torch intra-op threads")
     args = parser.parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
 
     words = parse_word_list(args.names.read_bytes())
     print(
         f"python {platform.python_version()}, torch {torch.__version__}, "
         f"{os.cpu_count()} cores, torch threads {torch.get_num_threads()}; "
-        f"{len(words):,} words from {args.names.name}"
+        f"{len(words):,} words from {args.names.name}; "
+        f"load average {os.getloadavg()[0]:.2f} (other work on the machine slows torch)"
     )
 
     # 1. Counts bigram
@@ -106,6 +110,7 @@ def main() -> None:
     print(f"  largest loss difference    {largest_gap:.2e}")
     verdict = "met" if ratio >= NEURAL_GOAL_RATIO and largest_gap <= 1e-5 else "MISSED"
     print(f"  goal >= {NEURAL_GOAL_RATIO:.0f}x, same losses   {verdict}")
+    print(f"\nload average at the end {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":
