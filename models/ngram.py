@@ -421,10 +421,9 @@ class _NGramModel:
     def _require_fitted(self) -> None:
         raise NotImplementedError
 
-    def _words_to_ngrams(self, words: Sequence[str], table: _CharTable | None = None):
-        table = table or self._ready_table()
+    def _words_to_ngrams(self, words: Iterable[str]) -> np.ndarray:
         words = tuple(words)
-        return _encode_ngrams(table, _padded_text(words, self.n), words, self.n)
+        return _encode_ngrams(self._ready_table(), _padded_text(words, self.n), words, self.n)
 
     def nll(self, words: Iterable[str]) -> float:
         """Mean negative log-likelihood per predicted character (end tokens included).
@@ -433,7 +432,7 @@ class _NGramModel:
         in the lecture.
         """
         self._require_fitted()
-        log_probs = self._ngram_log_probs(self._words_to_ngrams(tuple(words)))
+        log_probs = self._ngram_log_probs(self._words_to_ngrams(words))
         return float(-log_probs.mean())
 
     def log_probs(self, word: str) -> list[float]:
@@ -537,7 +536,9 @@ class CountNGram(_NGramModel):
         ngram_ids = _encode_ngrams(table, text, words, self.n)
 
         counts = np.bincount(ngram_ids, minlength=vocab_size**self.n)
-        counts = torch.from_numpy(counts.astype(np.int64)).reshape((vocab_size,) * self.n)
+        counts = torch.from_numpy(counts.astype(np.int64, copy=False)).reshape(
+            (vocab_size,) * self.n
+        )
         probs = counts.to(torch.float32) + self.smoothing
         totals = probs.sum(-1, keepdim=True)
         # Same division as the lecture's P /= P.sum(1, keepdim=True); unseen rows become 0.
@@ -619,11 +620,9 @@ class NeuralNGram(_NGramModel):
         model._W = weights.detach().to(torch.float32).clone()
         return model
 
-    def initial_weights(self, vocab_size: int | None = None) -> torch.Tensor:
-        """The weights before training: standard normal, drawn from Generator(seed)."""
-        vocab_size = vocab_size or self.vocab_size
-        generator = torch.Generator().manual_seed(self.seed)
-        return torch.randn(((self.n - 1) * vocab_size, vocab_size), generator=generator)
+    def initial_weights(self) -> torch.Tensor:
+        """The weights before training: torch.randn(((n-1) * V, V), generator=Generator(seed))."""
+        return _initial_weights(self.n, self.vocab_size, self.seed)
 
     def _require_fitted(self) -> None:
         if self._W is None:
@@ -709,9 +708,7 @@ class NeuralNGram(_NGramModel):
         else:
             data_loss = _lecture_loss(ngram_ids, vocab_size, self.n)
 
-        generator = torch.Generator().manual_seed(self.seed)
-        W = torch.randn(((self.n - 1) * vocab_size, vocab_size), generator=generator)
-        W.requires_grad_(True)
+        W = _initial_weights(self.n, vocab_size, self.seed).requires_grad_(True)
         history: list[float] = []
         for step in range(steps):
             loss = data_loss(W) + reg * (W**2).mean()
@@ -752,6 +749,12 @@ class NeuralNGram(_NGramModel):
             return torch.softmax(_context_logits(W, context_ids, vocab_size), dim=-1)[0]
 
         return probs_after
+
+
+def _initial_weights(n: int, vocab_size: int, seed: int) -> torch.Tensor:
+    # For n=2 this is the lecture's W = torch.randn((27, 27), generator=g).
+    generator = torch.Generator().manual_seed(seed)
+    return torch.randn(((n - 1) * vocab_size, vocab_size), generator=generator)
 
 
 def _context_logits(W: torch.Tensor, context_ids: torch.Tensor, vocab_size: int) -> torch.Tensor:
