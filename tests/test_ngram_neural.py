@@ -7,6 +7,8 @@ import math
 import pytest
 import torch
 import torch.nn.functional as F
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from data.vocab import Vocabulary
 from models.ngram import CountNGram, NeuralNGram, TrainingDiverged
@@ -174,6 +176,20 @@ def test_four_gram_net_probabilities():
     assert expected[0] < 0.1
 
 
+@settings(max_examples=25, deadline=None)
+@given(
+    corpus=st.lists(st.text(alphabet="abcé", max_size=5), min_size=1, max_size=6),
+    n=st.integers(2, 4),
+    seed=st.integers(0, 2**31),
+)
+def test_fast_and_lecture_methods_agree_on_any_small_corpus(corpus, n, seed):
+    fast, lecture = NeuralNGram(n=n, seed=seed), NeuralNGram(n=n, seed=seed)
+    fast_history = fast.fit(corpus, steps=8, lr=2.0, reg=0.01, method="fast")
+    lecture_history = lecture.fit(corpus, steps=8, lr=2.0, reg=0.01, method="lecture")
+    assert fast_history == pytest.approx(lecture_history, abs=1e-5)
+    assert torch.allclose(fast.W, lecture.W, atol=1e-5)
+
+
 # ---------------------------------------------------------------- control and failures
 
 
@@ -249,6 +265,16 @@ def test_the_lecture_method_refuses_a_one_hot_matrix_too_big():
     big = ["".join(chars[i : i + 10]) for i in range(0, 3000, 10)] * 8  # 26,400 examples
     with pytest.raises(ValueError, match="method='fast'"):
         NeuralNGram().fit(big, steps=1, method="lecture")
+
+
+def test_a_given_vocabulary_is_kept():
+    model = NeuralNGram(vocab=".abc")
+    model.fit(["ab", "ba"], steps=3)
+    assert model.itos == (".", "a", "b", "c") and model.W.shape == (4, 4)
+    with pytest.raises(ValueError, match=r"'d' in 'dab' is not in the model's vocabulary"):
+        model.fit(["ab", "dab"], steps=3)
+    with pytest.raises(ValueError, match=r"'d' in 'bad' is not in the model's vocabulary"):
+        model.nll(["bad"])
 
 
 def test_unfitted_model_without_vocabulary_says_so():
