@@ -1,0 +1,74 @@
+"""data.vocab.Vocabulary against the lecture's stoi / itos and hand-worked examples."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from data.vocab import Vocabulary
+
+
+def test_names_txt_gives_the_lectures_table(names_txt):
+    words = names_txt.read_text().splitlines()
+    # The lecture: chars = sorted(list(set(''.join(words)))); stoi = {s: i + 1 ...}; stoi['.'] = 0
+    chars = sorted(set("".join(words)))
+    lecture_stoi = {s: i + 1 for i, s in enumerate(chars)}
+    lecture_stoi["."] = 0
+    vocab = Vocabulary.from_words(words)
+    assert len(vocab) == 27
+    assert dict(vocab.stoi) == lecture_stoi
+    assert vocab.itos == tuple(".abcdefghijklmnopqrstuvwxyz")
+
+
+def test_hand_worked_encode_and_decode():
+    vocab = Vocabulary.from_words(["emma", "ava"])
+    assert vocab.itos == (".", "a", "e", "m", "v")
+    assert vocab.encode("emma") == [2, 3, 3, 1]
+    assert vocab.encode(".ava.") == [0, 1, 4, 1, 0]
+    assert vocab.decode([2, 3, 3, 1]) == "emma"
+    assert "m" in vocab and "z" not in vocab and "." in vocab
+
+
+def test_unknown_character_is_named_with_its_word():
+    vocab = Vocabulary.from_words(["emma", "ava"])
+    with pytest.raises(ValueError, match=r"'z' in 'zoe' is not in the vocabulary"):
+        vocab.encode("zoe")
+
+
+def test_out_of_range_index_is_refused():
+    vocab = Vocabulary.from_words(["ab"])
+    with pytest.raises(ValueError, match="Index 3 is outside the vocabulary"):
+        vocab.decode([1, 3])
+
+
+def test_reserved_token_and_empty_input_are_refused():
+    with pytest.raises(ValueError, match="'a.b' contains '.'"):
+        Vocabulary.from_words(["ab", "a.b"])
+    with pytest.raises(ValueError, match="no words"):
+        Vocabulary.from_words([])
+    with pytest.raises(ValueError, match="starts with '.'"):
+        Vocabulary(("a", "."))
+    with pytest.raises(ValueError, match="once"):
+        Vocabulary((".", "a", "a"))
+
+
+def test_equality_and_immutability():
+    a = Vocabulary.from_words(["emma"])
+    b = Vocabulary.from_words(("me", "am"))
+    assert a == b and hash(a) == hash(b)
+    assert a != Vocabulary.from_words(["emmy"])
+    with pytest.raises(AttributeError):
+        a.itos = (".", "z")  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        a.stoi["z"] = 9  # type: ignore[index]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(alphabet=st.characters(exclude_characters="."), min_size=1), min_size=1))
+def test_every_word_round_trips(words):
+    vocab = Vocabulary.from_words(words)
+    assert vocab.itos[0] == "."
+    assert list(vocab.itos[1:]) == sorted(set("".join(words)))
+    for word in words:
+        assert vocab.decode(vocab.encode(word)) == word
