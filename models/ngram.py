@@ -27,6 +27,10 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from models import torch_runtime
+
+torch_runtime.configure()
+
 BOUNDARY = "."
 LECTURE_SEED = 2147483647
 MAX_ORDER = 8

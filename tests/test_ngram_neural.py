@@ -296,3 +296,14 @@ def test_read_only_operations_change_nothing(words):
     model.W.zero_()
     assert torch.equal(model.W, W)
     assert model.loss_history == history
+
+
+def test_importing_the_models_sets_torch_to_one_thread():
+    import subprocess
+    import sys
+
+    probe = "import models.ngram, torch; print(torch.get_num_threads())"
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "1"
