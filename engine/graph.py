@@ -79,7 +79,9 @@ def escape_record_text(text: str, limit: int = LABEL_LIMIT) -> str:
 def escape_text(text: str, limit: int = LABEL_LIMIT) -> str:
     """`text` made safe for a plain (non-record) quoted DOT label."""
     text = _printable(text, limit)
-    return "".join("\\" + ch if ch in _STRING_SPECIALS else ch for ch in text)
+    escaped = "".join("\\" + ch if ch in _STRING_SPECIALS else ch for ch in text)
+    # Old Graphviz lexers read a backslash pair before the closing quote as an escaped quote.
+    return escaped + " " if escaped.endswith("\\") else escaped
 
 
 _RECORD_SPECIALS = frozenset('{}|<>"\\')

@@ -122,7 +122,7 @@ def dot(
     else:
         total = _sum_in_order(products, bias.data if isinstance(bias, Value) else bias)
 
-    slots = [(w, x) for w, x in zip(weights, weight_data, strict=True) if isinstance(w, Value)]
+    slots = [(w, x) for w, x in zip(weights, input_data, strict=True) if isinstance(w, Value)]
     if isinstance(bias, Value):
         slots.append((bias, 1.0))
     slots += [(x, w) for x, w in zip(inputs, weight_data, strict=True) if isinstance(x, Value)]
