@@ -296,8 +296,9 @@ def demo_train_step(
 ) -> tuple[float, float]:
     """One step of the notebook's loop: loss, zero grads, backward, update. Returns
     (loss, accuracy) measured before the update."""
-    loss, accuracy = demo_loss(model, X, y)
-    model.zero_grad()
-    loss.backward()
-    sgd_step(model.parameters(), demo_learning_rate(step, steps))
-    return loss.data, accuracy
+    with paused_gc():  # the graph is freed when this returns; no need to scan it before
+        loss, accuracy = demo_loss(model, X, y)
+        model.zero_grad()
+        loss.backward()
+        sgd_step(model.parameters(), demo_learning_rate(step, steps))
+        return loss.data, accuracy
