@@ -150,8 +150,10 @@ Term = Number | Variable | Binary | Power | Negate | Function
 def _subterms(term: Term) -> tuple[Term, ...]:
     if isinstance(term, Binary):
         return (term.left, term.right)
-    if isinstance(term, (Power, Negate)):
-        return (term.base,) if isinstance(term, Power) else (term.operand,)
+    if isinstance(term, Power):
+        return (term.base,)
+    if isinstance(term, Negate):
+        return (term.operand,)
     if isinstance(term, Function):
         return (term.argument,)
     return ()
@@ -254,7 +256,14 @@ class Expression:
         return results[id(self.tree)]
 
     @staticmethod
-    def _compute(term, results, values, functions, constant):  # noqa: ANN001, ANN205
+    def _compute(
+        term: Term,
+        results: dict[int, Any],
+        values: Mapping[str, Any],
+        functions: Mapping[str, Callable[[Any], Any]],
+        constant: Callable[[float], Any],
+    ) -> Any:
+        """One term's result from its subterms' results (which it takes out of `results`)."""
         if isinstance(term, Number):
             return constant(term.value)
         if isinstance(term, Variable):
@@ -262,7 +271,10 @@ class Expression:
         if isinstance(term, Binary):
             return _apply_binary(term.op, results.pop(id(term.left)), results.pop(id(term.right)))
         if isinstance(term, Power):
-            return results.pop(id(term.base)) ** term.exponent
+            result = results.pop(id(term.base)) ** term.exponent
+            if isinstance(result, complex):  # what float ** does with a negative base
+                raise ValueError("a negative number to a fractional power is not a real number")
+            return result
         if isinstance(term, Negate):
             return -results.pop(id(term.operand))
         return functions[term.name](results.pop(id(term.argument)))

@@ -3,10 +3,11 @@
 `vsum(values)` is `values[0] + values[1] + ...` and `dot(weights, inputs, bias)` is
 `bias + weights[0]*inputs[0] + weights[1]*inputs[1] + ...` (micrograd's neuron, which starts
 its sum from the bias). Both compute the same sums in the same order as the binary form, so
-forward values agree to the last bit, and their children are stored in the order in which
-the binary form would pass gradients back, so gradients agree to the last bit too (checked
-with == in the tests). Plain numbers may stand among the Values: they are constants, folded
-into the result, and get no node.
+forward values agree to the last bit; each child gets the same local derivative as in the
+binary form, and where the order of additions into one gradient could matter (a Value that
+fills several slots of one dot) the children follow the binary form's backward order, so
+gradients agree to the last bit too (checked with == in the tests). Plain numbers may stand
+among the Values: they are constants, folded into the result, and get no node.
 
 `vsum_expanded` and `dot_expanded` (or `expanded=True`) build the binary form instead, with
 readable labels, for drawing a small neuron the way the lecture does.

@@ -68,6 +68,11 @@ class Value:
     Attributes: `data` (float), `grad` (float, d root / d this node after `backward()`),
     `label` (str, for display), `op` ("" for a leaf), `children` (tuple of Values),
     `local_grads` (tuple of floats, d this / d child for each child, same order).
+
+    Leaves must be finite numbers. Operations raise a clear error where a result or its
+    derivative does not exist (log of a number <= 0, division by zero, a negative number to
+    a fractional power, exp overflow); `+ - *` follow float arithmetic, so a product too
+    large for a float becomes inf, as in torch (`engine.expr` reports that as an error).
     """
 
     __slots__ = ("data", "grad", "label", "op", "children", "local_grads", "_created")
@@ -258,8 +263,9 @@ class Value:
           micrograd and torch. Reset them with `engine.zero_grad(params)` between steps.
 
         The graph is sorted without recursion, so very deep graphs (a chain of a million
-        nodes) work. A node whose gradient is exactly 0 passes nothing on, which changes no
-        result (it would add 0 to each child) and saves time behind inactive ReLUs.
+        nodes) work. A node whose gradient is exactly 0 passes nothing on: with finite local
+        derivatives that changes no result (it would add 0 to each child), and it saves time
+        behind inactive ReLUs and satisfied margins.
         """
         interior = _interior_nodes_in_creation_order(self)
         for node in interior:

@@ -39,8 +39,11 @@ def _check_activation(activation: object) -> str:
 
 
 def _as_inputs(x: object, nin: int) -> list[Value]:
-    """The input as a list of Values (numbers become leaves named x1, x2, ...)."""
-    if isinstance(x, (str, bytes)) or not isinstance(x, Sequence):
+    """The input as a list of Values (numbers become leaves named x1, x2, ...).
+
+    Any sized iterable works: a list, a tuple, a row of a numpy array.
+    """
+    if isinstance(x, (str, bytes)) or not (hasattr(x, "__len__") and hasattr(x, "__iter__")):
         raise TypeError(f"the input must be a list of {nin} numbers, got {type(x).__name__}")
     if len(x) != nin:
         raise ValueError(f"the input must have {nin} numbers (one per input), got {len(x)}")
@@ -276,7 +279,7 @@ def demo_loss(
     data_loss = vsum(margins) * (1.0 / len(margins))
     params = model.parameters()
     reg_loss = alpha * dot(params, params)  # the sum of p*p, in order, as one node
-    hits = [(label > 0) == (score.data > 0) for label, score in zip(y, scores, strict=True)]
+    hits = [bool(label > 0) == (score.data > 0) for label, score in zip(y, scores, strict=True)]
     return data_loss + reg_loss, sum(hits) / len(hits)
 
 

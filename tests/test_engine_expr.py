@@ -150,6 +150,20 @@ def test_numbers_a_step_cannot_produce_raise_value_errors_naming_the_step(
     assert fragment in str(info.value)
 
 
+@pytest.mark.parametrize(
+    "formula, values, fragment",
+    [
+        ("x ** 0.5", {"x": -4.0}, "not a real number"),
+        ("1 / x", {"x": 0.0}, "`1 / x`: float division by zero"),
+        ("log(x)", {"x": -1.0}, "`log(x)`: math domain error"),
+    ],
+)
+def test_evaluate_with_floats_reports_impossible_steps(formula, values, fragment):
+    with pytest.raises(ValueError) as info:
+        parse(formula).evaluate(values)
+    assert fragment in str(info.value)
+
+
 def test_evaluate_needs_every_function_the_formula_uses():
     with pytest.raises(ValueError, match="needs functions for: tanh"):
         parse("tanh(x)").evaluate({"x": 1.0}, {"exp": math.exp})
