@@ -16,7 +16,7 @@ Grammar (spaces anywhere, at most 2,000 characters and 500 terms):
     name       :=  letters, digits and _, not starting with a digit or "__", not a function
 
 Precedence is Python's: `**` binds tightest, then unary minus, then `* /`, then `+ -`; so
-`-x**2` is `-(x**2)`. Only plain ASCII is accepted.
+`-x**2` is `-(x**2)`. Only plain ASCII (no backslash) is accepted.
 
 How it is safe: the text goes through Python's `ast.parse` (which only reads it, never runs
 it) and then through a whitelist: every node must be one of the forms above, anything else
@@ -390,7 +390,8 @@ def _position(text: str, line: int | None, column: int | None) -> str:
 
 def _check_characters(text: str) -> None:
     for index, ch in enumerate(text):
-        if not (" " <= ch <= "~" or ch in "\t\r\n"):
+        # Backslashes have no use in a formula, and inside quotes Python's parser would warn.
+        if not (" " <= ch <= "~" or ch in "\t\r\n") or ch == "\\":
             line = text.count("\n", 0, index) + 1
             column = index - (text.rfind("\n", 0, index) + 1) + 1
             hint = " (use - for minus)" if ch in "\u2212\u2013\u2014" else ""

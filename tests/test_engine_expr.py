@@ -225,6 +225,7 @@ def test_evaluate_needs_every_function_the_formula_uses():
         ("x \u2212 y", "the character '\u2212' is not allowed (use - for minus) (column 3)"),
         ("2 \u00d7 x", "(use * to multiply)"),
         ("x\x00", "the character '\\x00' is not allowed"),
+        ("a + \\\n b", "the character '\\\\' is not allowed (line 1, column 5)"),
         ("\u0078\u0308", "is not allowed"),  # x with a combining diaeresis
     ],
 )
