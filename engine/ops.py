@@ -24,13 +24,15 @@ from engine.value import Value, _format_number, _to_float
 _data = attrgetter("data")
 _LABEL_LIMIT = 40
 
-# Python 3.12 made sum() of floats compensated (more accurate than adding one by one); the
-# binary form adds one by one, so use sum() only where it still does exactly that.
+# sum_in_order(numbers, start): start + numbers[0] + numbers[1] + ..., added one by one,
+# exactly as a chain of binary "+" nodes would. Python 3.12 made sum() of floats compensated
+# (more accurate, but different in the last bits), so sum() is used only where it still adds
+# one by one; it runs in C, which matters in the MLP's forward pass.
 if sum((1.0, 1e100, 1.0, -1e100), 0.0) == 0.0:
-    _sum_in_order = sum
+    sum_in_order = sum
 else:  # pragma: no cover - only on Python >= 3.12
 
-    def _sum_in_order(items: Iterable[float], start: float) -> float:
+    def sum_in_order(items: Iterable[float], start: float) -> float:
         return reduce(add, items, start)
 
 
@@ -58,7 +60,7 @@ def vsum(values: Iterable[Value | float], *, expanded: bool = False) -> Value:
     if expanded:
         return vsum_expanded(items)
     numbers = [_data_of(item, f"item {i} of vsum()") for i, item in enumerate(items)]
-    total = _sum_in_order(numbers[1:], numbers[0])
+    total = sum_in_order(numbers[1:], numbers[0])
     children = tuple(item for item in items if isinstance(item, Value))
     if not children:
         return Value(total, _format_number(total))
@@ -119,9 +121,9 @@ def dot(
 
     products = map(mul, weight_data, input_data)
     if bias is None:
-        total = _sum_in_order(products, next(products))
+        total = sum_in_order(products, next(products))
     else:
-        total = _sum_in_order(products, bias.data if isinstance(bias, Value) else bias)
+        total = sum_in_order(products, bias.data if isinstance(bias, Value) else bias)
 
     slots = [(w, x) for w, x in zip(weights, input_data, strict=True) if isinstance(w, Value)]
     if isinstance(bias, Value):

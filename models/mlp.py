@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from operator import attrgetter, mul
 
 from engine import Value, dot, vsum
-from engine.ops import _sum_in_order
+from engine.ops import sum_in_order
 from engine.value import paused_gc
 
 ACTIVATIONS = ("relu", "tanh", "linear")
@@ -194,7 +194,11 @@ class MLP:
         with paused_gc():
             return self._forward_prepared(rows, layers)
 
-    def _forward_prepared(self, rows, layers):
+    def _forward_prepared(
+        self, rows: Sequence[Sequence[Value | float]], layers: list[list[tuple]]
+    ) -> list[Value | list[Value]]:
+        """The forward pass proper: one fused dot node (children: weights, bias, inputs) and
+        one activation node per neuron, written out here because it is the hot loop."""
         parameters: set[Value] | None = None
         results = []
         for row in rows:
@@ -215,7 +219,7 @@ class MLP:
                     [
                         activate(
                             Value(
-                                _sum_in_order(map(mul, weight_data, data), bias_data),
+                                sum_in_order(map(mul, weight_data, data), bias_data),
                                 "",
                                 weights_and_bias + values,
                                 (*data, 1.0, *weight_data),
@@ -284,7 +288,7 @@ def demo_loss(
 
 
 def demo_learning_rate(step: int, steps: int = 100) -> float:
-    """The notebook's schedule: 1.0 at step 0, falling linearly (1.0 - 0.9*step/100)."""
+    """The notebook's schedule, 1.0 - 0.9*step/steps: 1.0 at step 0, falling linearly."""
     return 1.0 - 0.9 * step / steps
 
 
