@@ -1,0 +1,103 @@
+"""models/ngram_engine.py: the bigram net trained by our scalar engine agrees with torch."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+import torch
+
+from engine import Value
+from models.ngram import CountNGram, NeuralNGram
+from models.ngram_engine import (
+    EngineTrainingDiverged,
+    engine_bigram_loss,
+    train_bigram_with_engine,
+)
+
+
+def torch_reference_loss(W: torch.Tensor, N: torch.Tensor, reg: float) -> torch.Tensor:
+    """The lecture's loss over every example, written from the counts: each (r, c) example
+    appears N[r, c] times, so the mean over examples is a count-weighted mean."""
+    log_probs = torch.log_softmax(W, dim=1)
+    return -(N * log_probs).sum() / N.sum() + reg * (W**2).mean()
+
+
+def test_loss_and_gradients_match_torch_autograd_on_random_counts():
+    rng = random.Random(7)
+    size = 5
+    counts = [[rng.randrange(0, 9) for _ in range(size)] for _ in range(size)]
+    counts[2] = [0] * size  # a character never followed by anything
+    initial = [[rng.gauss(0, 2) for _ in range(size)] for _ in range(size)]
+    weights = [[Value(w) for w in row] for row in initial]
+    loss = engine_bigram_loss(weights, counts, reg=0.03)
+    loss.backward()
+
+    W = torch.tensor(initial, dtype=torch.float64, requires_grad=True)
+    reference = torch_reference_loss(W, torch.tensor(counts, dtype=torch.float64), 0.03)
+    reference.backward()
+    assert loss.data == pytest.approx(reference.item(), abs=1e-12)
+    for r in range(size):
+        for c in range(size):
+            assert weights[r][c].grad == pytest.approx(W.grad[r, c].item(), abs=1e-12)
+
+
+def test_large_logits_do_not_overflow():
+    weights = [[Value(800.0), Value(0.0)], [Value(-800.0), Value(1.0)]]
+    loss = engine_bigram_loss(weights, [[1, 1], [2, 0]], reg=0.0)
+    W = torch.tensor([[800.0, 0.0], [-800.0, 1.0]], dtype=torch.float64)
+    expected = torch_reference_loss(
+        W, torch.tensor([[1.0, 1.0], [2.0, 0.0]], dtype=torch.float64), 0
+    )
+    assert loss.data == pytest.approx(expected.item(), rel=1e-12)
+
+
+def test_engine_training_agrees_with_torch_over_50_steps_on_names(names_txt):
+    words = names_txt.read_text().splitlines()
+    counts = CountNGram(n=2, smoothing=0).fit(words).counts.tolist()
+    torch_model = NeuralNGram(n=2, seed=2147483647)
+    torch_history = torch_model.fit(words, steps=50, lr=50.0, reg=0.01)
+    initial = torch_model.initial_weights().tolist()
+    engine_history, engine_weights = train_bigram_with_engine(counts, initial, 50, 50.0, 0.01)
+
+    assert len(engine_history) == len(torch_history) == 50
+    assert engine_history[0] == pytest.approx(3.7686, abs=1e-4)  # the lecture's step 0
+    assert max(abs(a - b) for a, b in zip(engine_history, torch_history, strict=True)) < 1e-6
+    final = torch.tensor(engine_weights, dtype=torch.float64)
+    assert torch.allclose(final, torch_model.W.to(torch.float64), atol=1e-4)
+
+
+def test_a_huge_learning_rate_stops_with_the_step():
+    counts = [[0, 5, 1], [3, 0, 2], [4, 4, 0]]
+    initial = [[0.1, -0.2, 0.3], [0.0, 0.5, -0.5], [1.0, 0.0, -1.0]]
+    with pytest.raises(EngineTrainingDiverged) as caught:
+        train_bigram_with_engine(counts, initial, steps=50, lr=1e300, reg=0.01)
+    assert "step" in str(caught.value) and "learning rate" in str(caught.value)
+    assert caught.value.step < 50
+
+
+def test_on_step_can_stop_training_early():
+    counts = [[0, 5], [3, 1]]
+    seen = []
+    history, _ = train_bigram_with_engine(
+        counts, [[0.0, 0.0], [0.0, 0.0]], steps=10, lr=1.0, reg=0.0,
+        on_step=lambda step, loss: seen.append(step) or step < 2,
+    )  # fmt: skip
+    assert seen == [0, 1, 2] and len(history) == 3
+    assert history[1] < history[0]  # gradient descent lowers the loss
+
+
+def test_no_torch_in_the_engine_path():
+    import ast
+    from pathlib import Path
+
+    source = Path("models/ngram_engine.py")
+    tree = ast.parse((Path(__file__).parent.parent / source).read_text())
+    imported = {
+        alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
+        for alias in node.names
+    } | {
+        node.module.split(".")[0] for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module
+    }  # fmt: skip
+    assert "torch" not in imported and "numpy" not in imported
