@@ -92,11 +92,14 @@ def compare_runs_panel(log: RunLog, labels: Mapping[str, str], *, y_title: str =
         st.caption(f"Train at least two runs to compare them (the last {MAX_RUNS} are kept).")
         return
     names = {run.name: run for run in runs}
+    first_key, second_key = f"compare-first:{log.page}", f"compare-second:{log.page}"
+    newest_key = f"compare-newest:{log.page}"
+    if st.session_state.get(newest_key) != runs[-1].number:  # a new run: compare the last two
+        st.session_state[first_key], st.session_state[second_key] = runs[-2].name, runs[-1].name
+        st.session_state[newest_key] = runs[-1].number
     left, right = st.columns(2)
-    first_name = left.selectbox("First run", list(names), index=len(names) - 2,
-                                key=f"compare-first:{log.page}")  # fmt: skip
-    second_name = right.selectbox("Second run", list(names), index=len(names) - 1,
-                                  key=f"compare-second:{log.page}")  # fmt: skip
+    first_name = left.selectbox("First run", list(names), key=first_key)
+    second_name = right.selectbox("Second run", list(names), key=second_key)
     first, second = names[first_name], names[second_name]
     st.altair_chart(
         line_chart(
