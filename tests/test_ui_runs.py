@@ -35,7 +35,7 @@ def runs_page():
 
     log = RunLog("demo")
     if st.button("train", key="train"):
-        n = len(log.runs) + 1
+        n = st.session_state["clicks"] = st.session_state.get("clicks", 0) + 1
         frame = pd.DataFrame({"step": [0, 1], "value": [1.0, 1.0 / n], "series": "train loss"})
         log.record({"lr": 0.1 * n, "seed": 1}, frame, {"final loss": 1.0 / n})
     st.write(f"runs={[run.number for run in log.runs]}")
