@@ -1,0 +1,44 @@
+"""Neuron: tweak one neuron (or your own formula) and watch the gradients flow through it."""
+
+import streamlit as st
+
+from ui import neuron
+from ui.layout import page_header
+from ui.site import LECTURE_1_URL
+
+settings = neuron.SETTINGS
+page_header(
+    settings,
+    title="A neuron, node by node",
+    intro=(
+        "Move a weight and watch every node of the lecture's neuron change: each box shows its "
+        "value and its gradient, d o / d node, coloured blue when raising the node raises o "
+        "and red when it lowers it. Check the engine's gradients against torch and a finite "
+        "difference, walk backpropagation one node at a time to see the chain rule, and "
+        "nudge the weights to push o up or down: gradient descent in a single neuron. Switch "
+        "to *Your formula* to type any expression, starting with the lecture's "
+        "`L = (a*b + c) * f`."
+    ),
+    lecture_url=LECTURE_1_URL,
+    lecture_label="The spelled-out intro to neural networks and backpropagation: "
+    "building micrograd",
+)
+
+if settings.widget("mode") == "neuron":
+    problem = neuron.neuron_problem(settings)
+else:
+    problem = neuron.formula_problem(settings)
+root, leaves = neuron.backpropagated(problem)
+neuron.show_full_graph(problem, root)
+
+check, walk, nudges, derivative = st.tabs(
+    ["Gradient check", "Step through backward", "Nudge", "What is a derivative?"]
+)
+with check:
+    neuron.show_gradient_check(settings, problem, leaves)
+with walk:
+    neuron.show_step_through(problem)
+with nudges:
+    neuron.show_nudges(settings, problem, root, leaves)
+with derivative:
+    neuron.show_derivative(settings)
