@@ -317,6 +317,7 @@ def _variable_widgets(settings: PageSettings, names: tuple[str, ...], values: di
         left.slider(
             name,
             key=slider_key,
+            format="%.4f",
             on_change=_copy_variable,
             args=(settings, name, slider_key, number_key),
             **bounds,
