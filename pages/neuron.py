@@ -31,14 +31,17 @@ else:
 root, leaves = neuron.backpropagated(problem)
 neuron.show_full_graph(problem, root)
 
-check, walk, nudges, derivative = st.tabs(
-    ["Gradient check", "Step through backward", "Nudge", "What is a derivative?"]
-)
-with check:
-    neuron.show_gradient_check(settings, problem, leaves)
-with walk:
-    neuron.show_step_through(problem)
-with nudges:
-    neuron.show_nudges(settings, problem, root, leaves)
-with derivative:
-    neuron.show_derivative(settings)
+# Only the open tab runs (on_change="rerun"), so a slider move costs one tab's work.
+check, walk, nudges, derivative = st.tabs(neuron.TABS, key=neuron.TAB_KEY, on_change="rerun")
+if check.open:
+    with check:
+        neuron.show_gradient_check(settings, problem, leaves)
+if walk.open:
+    with walk:
+        neuron.show_step_through(problem)
+if nudges.open:
+    with nudges:
+        neuron.show_nudges(settings, problem, root, leaves)
+if derivative.open:
+    with derivative:
+        neuron.show_derivative(settings)

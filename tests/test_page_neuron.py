@@ -9,6 +9,7 @@ import re
 import pytest
 import torch
 
+from models.neuron import LECTURE_NEURON, build_neuron
 from tests.apptest_helpers import exception_messages, open_page, start_app
 from ui.cache import mutated_resources
 
@@ -69,6 +70,11 @@ def torch_neuron(values: dict[str, float]) -> tuple[float, dict[str, float]]:
     o = torch.tanh(t["x1"] * t["w1"] + t["x2"] * t["w2"] + t["b"])
     o.backward()
     return o.item(), {k: tensor.grad.item() for k, tensor in t.items()}
+
+
+def open_tab(at, label: str):
+    at.session_state["neuron:tab"] = label
+    return at.run()
 
 
 def switch_to_formula(at, formula: str | None = None):
@@ -161,6 +167,8 @@ def test_smaller_h_helps_until_rounding_takes_over(at):
 
 
 def test_stepping_backward_through_all_nodes_ends_with_the_full_gradients(at):
+    assert not at.get("progress")  # only the open tab runs
+    open_tab(at, "Step through backward")
     position, total = walk_position(at)
     assert (position, total) == (0, 10)  # 5 leaves, 2 products, 2 sums, tanh
     assert set(walk_grads(at).values()) == {"?"}
@@ -177,7 +185,9 @@ def test_stepping_backward_through_all_nodes_ends_with_the_full_gradients(at):
         assert walk_position(at) == (step, total)
     assert at.button(key="neuron:walk-next").disabled
     walked = {leaf: float(grad) for leaf, grad in walk_grads(at).items()}
-    assert walked == engine_grads(at)  # exactly what the full backward pass gives
+    root, leaves = build_neuron(LECTURE_NEURON)
+    root.backward()
+    assert walked == {name: leaf.grad for name, leaf in leaves.items()}  # bit for bit
     assert walked == pytest.approx(LECTURE_GRADS, abs=1e-12)
     drawn = boxes(graphs(at)[1])
     assert "?" not in {grad for _, grad in drawn.values()}
@@ -189,6 +199,7 @@ def test_stepping_backward_through_all_nodes_ends_with_the_full_gradients(at):
 
 
 def test_a_node_with_two_parents_collects_both_contributions(at):
+    open_tab(at, "Step through backward")
     at.toggle(key="w:neuron:exp_form").set_value(True).run()
     at.button(key="neuron:walk-run-all").click().run()
     position, total = walk_position(at)
@@ -210,6 +221,7 @@ def test_a_node_with_two_parents_collects_both_contributions(at):
 
 
 def test_changing_a_value_restarts_the_walk(at):
+    open_tab(at, "Step through backward")
     at.button(key="neuron:walk-run-all").click().run()
     assert walk_position(at) == (10, 10)
     at.number_input(key="w:neuron:x1:number").set_value(1.0).run()
@@ -223,6 +235,7 @@ def test_nudges_move_the_output_the_way_asked_by_about_step_times_grad_squared(a
     step = 0.01
     predicted = step * sum(LECTURE_GRADS[name] ** 2 for name in ("w1", "w2", "b"))
     start, _ = torch_neuron({"x1": 2.0, "w1": -3.0, "x2": 0.0, "w2": 1.0, "b": LECTURE_BIAS})
+    open_tab(at, "Nudge")
     at.button(key="neuron:nudge-up").click().run()
     no_exception(at)
     # The weights' widgets follow: w1 += step * 1.0, b += step * 0.5; inputs stay.
@@ -361,6 +374,7 @@ def test_bad_values_in_a_link_fall_back_with_a_warning_naming_them():
 
 
 def test_derivative_panel_at_the_lectures_points(at):
+    open_tab(at, "What is a derivative?")
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["f(x)"] == "20" and metrics["Exact slope 6x - 4"] == "14"
     table = table_with(at, "forward error")

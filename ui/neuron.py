@@ -9,7 +9,8 @@ labels (models.neuron); in formula mode from the typed formula (engine.expr).
 Per-user state besides the settings (session_state keys start with "neuron:"):
 - "neuron:last-good": the last (formula, values) that built, drawn while the typed one fails;
 - "neuron:walk": the step-through position and the problem it belongs to;
-- "neuron:nudges": the nudge history and the values from before the first nudge.
+- "neuron:nudges": the nudge history and the values from before the first nudge;
+- "neuron:tab": the open tab (only its content runs).
 """
 
 from __future__ import annotations
@@ -56,6 +57,8 @@ LECTURE_VALUES = {"a": 2.0, "b": -3.0, "c": 10.0, "f": -2.0}
 NEW_VARIABLE_VALUE = 1.0
 MODES = {"neuron": "One neuron", "formula": "Your formula"}
 
+TABS = ("Gradient check", "Step through backward", "Nudge", "What is a derivative?")
+TAB_KEY = f"{PAGE}:tab"
 LAST_GOOD_KEY = f"{PAGE}:last-good"
 WALK_KEY = f"{PAGE}:walk"
 NUDGES_KEY = f"{PAGE}:nudges"
