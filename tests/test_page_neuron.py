@@ -278,7 +278,11 @@ def test_formula_mode_opens_on_the_lectures_expression(at):
 
 
 def test_a_new_formula_gets_a_slider_per_variable_and_torch_agrees(at):
-    switch_to_formula(at, "y = log(a)*b + sigmoid(a**2 - b)")
+    switch_to_formula(at)
+    at.slider(key="w:neuron:var:c:slider").set_value(5.0).run()
+    assert at.query_params.get("vars") == "a=2,b=-3,c=5,f=-2"
+    at.text_input(key="w:neuron:formula").set_value("y = log(a)*b + sigmoid(a**2 - b)").run()
+    assert at.slider(key="w:neuron:var:b:slider").value == -3.0  # b keeps its value
     no_exception(at)
     at.number_input(key="w:neuron:var:a:number").set_value(1.5).run()
     at.slider(key="w:neuron:var:b:slider").set_value(-0.75).run()
@@ -289,7 +293,7 @@ def test_a_new_formula_gets_a_slider_per_variable_and_torch_agrees(at):
     y.backward()
     assert engine_grads(at) == pytest.approx({k: v.grad.item() for k, v in t.items()}, rel=1e-12)
     assert output_metric(at) == f"{y.item():.4f}"
-    assert at.query_params.get("vars") == "a=1.5,b=-0.75"
+    assert at.query_params.get("vars") == "a=1.5,b=-0.75"  # only this formula's variables
 
 
 @pytest.mark.parametrize(
@@ -303,6 +307,7 @@ def test_a_new_formula_gets_a_slider_per_variable_and_torch_agrees(at):
         ("log(-1)", "log"),
         ("L = (a*b + c) / (c - 10)", "division by zero"),  # fine formula, but c = 10
         ("x ** y", "exponent"),
+        ("a ` [x](http://e) `", "'`' is not allowed"),  # no markdown from a shared link
     ],
 )
 def test_a_bad_formula_gets_a_message_and_the_last_good_graph_stays(at, formula, message):

@@ -263,7 +263,7 @@ def decode_values(text: str) -> tuple[dict[str, float], list[str]]:
             continue
         name, sep, raw = part.partition("=")
         name = name.strip()
-        shown = part if len(part) <= 30 else part[:30] + "..."
+        shown = _code_safe(part if len(part) <= 30 else part[:30] + "...")
         if not sep or not name.isidentifier() or name.startswith("__"):
             problems.append(f"`{shown}` is not name=number")
             continue
@@ -272,7 +272,7 @@ def decode_values(text: str) -> tuple[dict[str, float], list[str]]:
         except ValueError:
             number = math.nan
         if not math.isfinite(number):
-            problems.append(f"{name}: `{raw.strip()[:30]}` is not a number")
+            problems.append(f"{name}: `{_code_safe(raw.strip()[:30])}` is not a number")
         elif abs(number) > VARIABLE_LIMIT:
             problems.append(
                 f"{name}: {number:g} is outside -{VARIABLE_LIMIT:g}..{VARIABLE_LIMIT:g}"
@@ -280,6 +280,11 @@ def decode_values(text: str) -> tuple[dict[str, float], list[str]]:
         else:
             values[name] = number
     return values, problems
+
+
+def _code_safe(text: str) -> str:
+    """Text from a link, made safe to show inside a `code span` (no backtick can end it)."""
+    return text.replace("`", "'")
 
 
 def _default_value(name: str) -> float:
@@ -297,11 +302,15 @@ def _save_formula_values(settings: PageSettings, values: Mapping[str, float]) ->
             st.session_state.pop(_variable_key(name, part), None)
 
 
-def _copy_variable(settings: PageSettings, name: str, source: str, target: str) -> None:
-    """A variable's slider or exact entry changed: keep its twin and the link in step."""
+def _copy_variable(
+    settings: PageSettings, names: tuple[str, ...], name: str, source: str, target: str
+) -> None:
+    """A variable's slider or exact entry changed: keep its twin and the link in step.
+    The link keeps the values of the formula's variables only."""
     number = st.session_state[source]
     st.session_state[target] = number
-    values, _ = decode_values(settings["vars"])
+    stored, _ = decode_values(settings["vars"])
+    values = {other: stored.get(other, _default_value(other)) for other in names}
     values[name] = float(number)
     settings.set("vars", encode_values(values))
 
@@ -322,7 +331,7 @@ def _variable_widgets(settings: PageSettings, names: tuple[str, ...], values: di
             key=slider_key,
             format="%.4f",
             on_change=_copy_variable,
-            args=(settings, name, slider_key, number_key),
+            args=(settings, names, name, slider_key, number_key),
             **bounds,
         )
         right.number_input(
@@ -331,7 +340,7 @@ def _variable_widgets(settings: PageSettings, names: tuple[str, ...], values: di
             label_visibility="collapsed",
             format="%.4f",
             on_change=_copy_variable,
-            args=(settings, name, number_key, slider_key),
+            args=(settings, names, name, number_key, slider_key),
             **bounds,
         )
 
@@ -358,6 +367,10 @@ def formula_problem(settings: PageSettings) -> Problem:
     last_text, last_values = st.session_state.get(LAST_GOOD_KEY, (LECTURE_FORMULA, LECTURE_VALUES))
     expression = None
     try:
+        if "`" in text:  # the parser would refuse it too; refusing it here keeps messages clean
+            raise ExpressionError(
+                "the character '`' is not allowed; use letters, digits, spaces and + - * / ** ( ) ="
+            )
         expression = parsed(text)
         if len(expression.variables) > MAX_VARIABLES:
             st.error(
@@ -640,6 +653,7 @@ def chain_rule_lines(walk: Walk) -> list[str]:
             line += (
                 f"; added to the {_num(previous)} it already had: grad = {_num(child.grad_after)}"
             )
+        before[child.child] = child.grad_after  # a child may fill two slots (a*a)
         waiting = [p for p in walk.parents[child.child] if p not in processed]
         if waiting:
             line += " (more to come from " + ", ".join(_name(p) for p in waiting) + ")"
@@ -800,6 +814,7 @@ def show_nudges(settings: PageSettings, problem: Problem, root: Value, leaves: d
             label,
             key=f"{PAGE}:nudge-{'up' if direction > 0 else 'down'}",
             icon=icon,
+            disabled=not problem.nudged,
             on_click=_apply_nudge,
             width="stretch",
             args=(settings, problem, grads, root.data, step, direction),
