@@ -16,8 +16,10 @@ TIMEOUT = 30_000
 
 
 def open_neuron(page, server) -> None:
-    # Open the home page first: until some session has run dashboard.py, Streamlit serves a
-    # direct link to /neuron with its legacy pages/ navigation (see the README).
+    # Open the home page first. Until some session in the server process has run
+    # dashboard.py (st.navigation), Streamlit treats the pages/ folder as a legacy multipage
+    # app and runs a direct link to /neuron without the dashboard (narrow layout, file-name
+    # navigation). The page works either way; this test checks it as the dashboard shows it.
     page.goto(server.url)
     wait_for_streamlit(page)
     page.goto(server.url + "/neuron")
