@@ -11,13 +11,12 @@ page_header(
     settings,
     title="A neuron, node by node",
     intro=(
-        "Move a weight and watch every node of the lecture's neuron change: each box shows its "
-        "value and its gradient, d o / d node, coloured blue when raising the node raises o "
-        "and red when it lowers it. Check the engine's gradients against torch and a finite "
-        "difference, walk backpropagation one node at a time to see the chain rule, and "
-        "nudge the weights to push o up or down: gradient descent in a single neuron. Switch "
-        "to *Your formula* to type any expression, starting with the lecture's "
-        "`L = (a*b + c) * f`."
+        "Move a weight and watch the lecture's neuron change: every box shows its value and its "
+        "gradient d o / d node, blue where raising the node raises o, red where it lowers it. "
+        "Check those gradients against torch and finite differences, walk backpropagation one "
+        "node at a time to see the chain rule, and nudge the weights to push o up or down: "
+        "gradient descent in one neuron. Under *Your formula*, type any expression, starting "
+        "with the lecture's `L = (a*b + c) * f`."
     ),
     lecture_url=LECTURE_1_URL,
     lecture_label="The spelled-out intro to neural networks and backpropagation: "

@@ -388,3 +388,15 @@ def test_derivative_panel_at_the_lectures_points(at):
     at.number_input(key="w:neuron:tangent_x:number").set_value(2 / 3).run()
     metrics = {m.label: m.value for m in at.metric}
     assert float(metrics["Exact slope 6x - 4"]) == pytest.approx(0.0, abs=1e-12)
+
+
+def test_presenter_link_hides_chosen_controls_and_their_values_still_apply():
+    session = open_with_link({"present": "1", "hide": "w1,vars", "w1": "1.5", "x2": "0.5"})
+    keys = {slider.key for slider in session.slider}
+    assert "w:neuron:w1:slider" not in keys and "w:neuron:w2:slider" in keys
+    _, grads = torch_neuron({"x1": 2.0, "w1": 1.5, "x2": 0.5, "w2": 1.0, "b": LECTURE_BIAS})
+    assert engine_grads(session) == pytest.approx(grads, rel=1e-12, abs=1e-15)
+    switch_to_formula(session)
+    no_exception(session)
+    assert not [s for s in session.slider if s.key.startswith("w:neuron:var:")]
+    assert engine_grads(session) == {"a": 6.0, "b": -4.0, "c": -2.0, "f": 4.0}
