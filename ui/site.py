@@ -33,7 +33,15 @@ HOME = PageInfo(
 )
 
 # Lesson pages in teaching order. Only pages that exist are listed: no placeholders.
-LESSON_PAGES: tuple[PageInfo, ...] = ()
+LESSON_PAGES: tuple[PageInfo, ...] = (
+    PageInfo(
+        path="pages/neuron.py",
+        title="Neuron",
+        icon=":material/hub:",
+        section=LESSON_1,
+        summary="One neuron as a live graph: how every gradient follows from the chain rule.",
+    ),
+)
 
 ALL_PAGES: tuple[PageInfo, ...] = (HOME, *LESSON_PAGES)
 
