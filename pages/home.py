@@ -2,7 +2,10 @@
 
 import streamlit as st
 
+from ui.layout import run_inside_the_app
 from ui.site import HOME, LECTURE_1_URL, LECTURE_2_URL, sections
+
+run_inside_the_app()
 
 st.title("Zero-to-Hero Explorer")
 st.markdown(

@@ -5,11 +5,9 @@ from __future__ import annotations
 import ast
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from tests.apptest_helpers import (
     DASHBOARD,
-    DEFAULT_TIMEOUT,
     exception_messages,
     navigation_pages,
     start_app,
@@ -41,47 +39,16 @@ def test_page_runs_from_the_dashboard(page_path):
     assert not at.exception, exception_messages(at)
 
 
-def _without_dashboard_cases() -> list:
-    """Every page; the home page is expected to fail while it has lesson pages to link to.
-
-    With a page file as AppTest's entrypoint, st.page_link("pages/x.py") looks for
-    pages/pages/x.py and raises StreamlitPageNotFoundError. That never happens when served:
-    Streamlit's legacy pages/ runs keep dashboard.py as the entrypoint, which
-    test_page_runs_from_the_dashboard exercises. Strict, so it is noticed once fixed.
-    """
-    lessons = any(page.section for page in ALL_PAGES)
-    return [
-        pytest.param(
-            path,
-            marks=pytest.mark.xfail(
-                strict=True, reason="home's page links resolve only from dashboard.py"
-            ),
-        )
-        if path == "pages/home.py" and lessons
-        else path
-        for path in registered_pages()
-    ]
-
-
-@pytest.mark.parametrize("page_path", _without_dashboard_cases())
-def test_page_runs_without_the_dashboard(page_path):
-    """Pages may not depend on dashboard.py: AppTest and the pages/ folder rerun them alone."""
-    at = AppTest.from_file(str(REPO_ROOT / page_path), default_timeout=DEFAULT_TIMEOUT).run()
-    assert not at.exception, exception_messages(at)
-
-
-def test_page_reruns_skip_the_dashboard_script():
-    """Documents the AppTest behaviour the pages are written around (see apptest_helpers).
-
-    After switch_page, the rerun executes only the page: the navigation registry then
-    comes from the pages/ folder (which lists dashboard.py itself as a page) instead of
-    from st.navigation. If a Streamlit upgrade changes this, this test says so.
-    """
+def test_page_reruns_go_through_the_dashboard():
+    """The page folder is called pages/, so Streamlit (and AppTest after switch_page) starts
+    a run in its legacy pages/ mode, running the page alone. ui.layout.run_inside_the_app
+    switches to st.navigation mode and reruns through dashboard.py: the navigation registry
+    after a page rerun is dashboard.py's, which does not list dashboard.py itself."""
     at = start_app()
-    assert "dashboard.py" not in navigation_pages(at)
-    at.switch_page("pages/home.py").run()
-    assert not at.exception, exception_messages(at)
-    assert "dashboard.py" in navigation_pages(at)
+    for page_path in navigation_pages(at):
+        at.switch_page(page_path).run()
+        assert not at.exception, exception_messages(at)
+        assert sorted(navigation_pages(at)) == sorted(page.path for page in ALL_PAGES)
 
 
 def test_home_links_to_every_lesson_page():

@@ -191,3 +191,10 @@ def test_presenter_link_hides_the_chosen_controls():
     top = next(m.value for m in at.markdown if m.value.startswith("top="))
     assert "'lr': 0.5" in top  # ...but the teacher's value still applies
     assert at.query_params.get("present") == "1" and at.query_params.get("hide") == "lr"
+
+
+def test_a_link_value_cannot_inject_markdown_into_the_warning():
+    at = run_settings_page({"lr": "`[click](https://evil.example)`"})
+    assert len(at.warning) == 1
+    message = at.warning[0].value
+    assert message.count("`") == 2  # only the code span the app itself opened and closed

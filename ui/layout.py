@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from ui.settings import PageSettings, is_hidden, presenting, set_presenter
 
@@ -20,6 +21,21 @@ PRESENTER_CSS = """
 """
 
 
+def run_inside_the_app() -> None:
+    """Make sure this page runs inside dashboard.py's navigation, even from a direct link.
+
+    Because the page folder is called pages/, a freshly started Streamlit server treats the
+    app as a legacy pages/ app until some session has called st.navigation: a share link
+    such as /neuron?w1=2 would then run the page on its own, without dashboard.py's page
+    config and navigation (narrow layout, a sidebar listing "dashboard"). When that happens,
+    switch the server to st.navigation mode (the flag st.navigation itself clears) and rerun:
+    the rerun goes through dashboard.py, which opens the page the link asked for.
+    """
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def page_header(
     settings: PageSettings,
     *,
@@ -30,6 +46,7 @@ def page_header(
 ) -> None:
     """Start the page: load the user's settings (from the link on a first visit), draw the
     title, the collapsible note on what to try, the sidebar tools and any link warnings."""
+    run_inside_the_app()
     settings.start()
     settings.sync_link()
     if presenting():

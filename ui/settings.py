@@ -212,7 +212,10 @@ class PageSettings:
             try:
                 values[key] = setting.from_url(raw)
             except ValueError as error:
-                shown = raw if len(raw) <= 40 else raw[:40] + "..."
+                # Shown inside a code span: drop backticks so a link cannot break out of it
+                # and add markdown (links, images) to the warning.
+                shown = raw.replace("`", "'")
+                shown = shown if len(shown) <= 40 else shown[:40] + "..."
                 problems.append(f"{setting.label} (`{key}={shown}`): {error}")
         st.session_state[self._store_key] = values
         st.session_state[f"link-problems:{self.page}"] = problems
