@@ -767,6 +767,15 @@ class NeuralNGram(_NGramModel):
             probs = torch.softmax(_context_logits(self._W, context_ids, vocab_size), dim=-1)
         return probs.reshape((vocab_size,) * self.n)
 
+    def logits_for_context(self, context: str) -> torch.Tensor:
+        """The logits (V,) the net computes after `context` (n-1 characters): the one-hot
+        vectors of the context concatenated, times W. For n=2 it is W's row of the character.
+        softmax of it is probs_for_context(context). A fresh tensor."""
+        self._require_fitted()
+        context_ids = torch.tensor([self._ready_table().encode_context(context, self.n)])
+        with torch.no_grad():
+            return _context_logits(self._W, context_ids, self.vocab_size)[0].clone()
+
     def fit(
         self,
         words: Iterable[str],

@@ -190,3 +190,17 @@ def test_eval_words_outside_the_vocabulary_are_refused_before_training():
         model.fit(TRAIN, steps=3, lr=5.0, eval_words={"dev": ["zq"]})
     assert model.loss_history == ()
     assert math.isfinite(float(model.W.sum()))
+
+
+@pytest.mark.parametrize(("n", "contexts"), [(2, (".", "e", "m")), (3, ("..", "em", "a."))])
+def test_logits_for_a_context_are_the_one_hot_inputs_times_W(n, contexts):
+    model = NeuralNGram(n=n, seed=3, vocab=ITOS)
+    model.fit(TRAIN, steps=4, lr=5.0)
+    W = model.W
+    stoi = {ch: i for i, ch in enumerate(ITOS)}
+    for context in contexts:
+        one_hots = [F.one_hot(torch.tensor(stoi[c]), len(ITOS)).float() for c in context]
+        expected = torch.cat(one_hots) @ W
+        logits = model.logits_for_context(context)
+        assert torch.allclose(logits, expected, atol=1e-6)
+        assert torch.allclose(torch.softmax(logits, 0), model.probs_for_context(context))
