@@ -33,7 +33,16 @@ HOME = PageInfo(
 )
 
 # Lesson pages in teaching order. Only pages that exist are listed: no placeholders.
-LESSON_PAGES: tuple[PageInfo, ...] = ()
+LESSON_PAGES: tuple[PageInfo, ...] = (
+    PageInfo(
+        path="pages/bigram.py",
+        title="Bigram",
+        icon=":material/grid_on:",
+        section=LESSON_2,
+        summary="A character model of names built by counting and as a neural net, side by "
+        "side: their losses, tables and samples agree.",
+    ),
+)
 
 ALL_PAGES: tuple[PageInfo, ...] = (HOME, *LESSON_PAGES)
 

@@ -1,0 +1,280 @@
+"""Chart builders of the Bigram page: plain functions from numbers to an Altair chart (or a
+DOT string), testable without a browser (`chart.to_dict()`).
+
+Tables come in as nested sequences or arrays with their row and column labels; the page's ui
+module reads the models and hands the numbers over, so nothing here knows about torch.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from ui.charts import SERIES_COLORS, _configure, chart_height, line_chart
+
+HEATMAP_SELECTION = "pick"  # name of the click selection on the count heatmap
+CHOSEN_COLOR = "#d62728"
+
+
+def _cell_frame(
+    table: Sequence[Sequence[float]], row_labels: Sequence[str], col_labels: Sequence[str]
+) -> pd.DataFrame:
+    values = np.asarray(table, dtype=float)
+    if values.shape != (len(row_labels), len(col_labels)):
+        raise ValueError(
+            f"a table of shape {values.shape} does not fit {len(row_labels)} row and "
+            f"{len(col_labels)} column labels"
+        )
+    rows = np.repeat(np.arange(len(row_labels)), len(col_labels))
+    cols = np.tile(np.arange(len(col_labels)), len(row_labels))
+    return pd.DataFrame(
+        {
+            "context": np.asarray(row_labels, dtype=object)[rows],
+            "next": np.asarray(col_labels, dtype=object)[cols],
+            "value": values.reshape(-1),
+        }
+    )
+
+
+def count_heatmap(
+    counts: Sequence[Sequence[int]],
+    row_labels: Sequence[str],
+    col_labels: Sequence[str],
+    *,
+    selected_row: str | None = None,
+    title: str = "",
+    height: int | None = None,
+) -> alt.TopLevelMixin:
+    """The lecture's count matrix: one blue cell per (context, next character), labelled
+    with its n-gram (context + next) above its count. Clicking a cell selects its row
+    (selection `HEATMAP_SELECTION`, field "context"); `selected_row` is outlined."""
+    data = _cell_frame(counts, row_labels, col_labels).rename(columns={"value": "count"})
+    data["count"] = data["count"].astype(np.int64)
+    data["ngram"] = data["context"] + data["next"]
+    data["selected"] = data["context"] == selected_row
+    # Dark cells get white text, as a label must stay readable on any shade of blue.
+    data["dark"] = data["count"] > 0.55 * max(int(data["count"].max()), 1)
+
+    pick = alt.selection_point(name=HEATMAP_SELECTION, fields=["context"], on="click")
+    x = alt.X("next:N", sort=list(col_labels), title="next character",
+              axis=alt.Axis(orient="top", labelAngle=0))  # fmt: skip
+    y = alt.Y("context:N", sort=list(row_labels), title="context (previous characters)")
+    base = alt.Chart(data).encode(x=x, y=y)
+    cells = base.mark_rect().encode(
+        color=alt.Color("count:Q", scale=alt.Scale(scheme="blues"), title="count"),
+        stroke=alt.condition(alt.datum.selected, alt.value(CHOSEN_COLOR), alt.value(None)),
+        strokeWidth=alt.condition(alt.datum.selected, alt.value(2), alt.value(0)),
+        tooltip=[
+            alt.Tooltip("ngram:N", title="n-gram"),
+            alt.Tooltip("count:Q", format=","),
+        ],
+    ).add_params(pick)  # fmt: skip
+    text_color = alt.condition(alt.datum.dark, alt.value("white"), alt.value("#555555"))
+    ngram_text = base.mark_text(baseline="bottom", dy=-1, fontSize=9).encode(
+        text="ngram:N", color=text_color
+    )
+    count_text = base.mark_text(baseline="top", dy=1, fontSize=9).encode(
+        text=alt.Text("count:Q", format="d"), color=text_color
+    )
+    chart = alt.layer(cells, ngram_text, count_text).properties(
+        title=title, height=height or chart_height(26 * len(row_labels))
+    )
+    return _configure(chart)
+
+
+def selected_context(selection_state: Mapping | None) -> str | None:
+    """The row a click on count_heatmap selected, from st.altair_chart's returned state."""
+    if not selection_state:
+        return None
+    points = selection_state.get("selection", {}).get(HEATMAP_SELECTION) or []
+    if points and isinstance(points[0], Mapping) and "context" in points[0]:
+        return str(points[0]["context"])
+    return None
+
+
+def row_distribution(
+    labels: Sequence[str],
+    counts_probs: Sequence[float],
+    neural_probs: Sequence[float] | None = None,
+    *,
+    title: str = "",
+    height: int | None = None,
+) -> alt.TopLevelMixin:
+    """One row of the probability table: the counts model's as bars and, when given, the
+    neural net's as black ticks on top, so where they differ is seen at once."""
+    data = pd.DataFrame({"next": list(labels), "counts model": list(counts_probs)})
+    x = alt.X("next:N", sort=list(labels), title="next character", axis=alt.Axis(labelAngle=0))
+    bars = (
+        alt.Chart(data)
+        .mark_bar(color=SERIES_COLORS[0])
+        .encode(
+            x=x,
+            y=alt.Y("counts model:Q", title="probability"),
+            tooltip=[alt.Tooltip("next:N"), alt.Tooltip("counts model:Q", format=".4f")],
+        )
+    )
+    layers = [bars]
+    if neural_probs is not None:
+        ticks = pd.DataFrame({"next": list(labels), "neural net": list(neural_probs)})
+        layers.append(
+            alt.Chart(ticks)
+            .mark_tick(color="black", thickness=2, size=14)
+            .encode(
+                x=x,
+                y="neural net:Q",
+                tooltip=[alt.Tooltip("next:N"), alt.Tooltip("neural net:Q", format=".4f")],
+            )
+        )
+    chart = alt.layer(*layers).properties(title=title, height=height or chart_height(200))
+    return _configure(chart)
+
+
+def value_heatmap(
+    table: Sequence[Sequence[float]],
+    row_labels: Sequence[str],
+    col_labels: Sequence[str],
+    *,
+    title: str = "",
+    domain: tuple[float, float] | None = None,
+    height: int | None = None,
+) -> alt.Chart:
+    """A heatmap of real numbers (weights, log-counts) on a diverging scale centred at 0.
+    Cells that are not finite (log 0 = -inf) are left blank. A shared `domain` lets two
+    heatmaps be compared colour for colour."""
+    data = _cell_frame(table, row_labels, col_labels)
+    data = data[np.isfinite(data["value"])]
+    scale = alt.Scale(scheme="redblue", reverse=True, domainMid=0)
+    if domain is not None:
+        scale = alt.Scale(scheme="redblue", reverse=True, domainMid=0, domain=list(domain))
+    return (
+        alt.Chart(data)
+        .mark_rect()
+        .encode(
+            x=alt.X(
+                "next:N",
+                sort=list(col_labels),
+                title=None,
+                axis=alt.Axis(orient="top", labelAngle=0, labelFontSize=9),
+            ),
+            y=alt.Y("context:N", sort=list(row_labels), title=None, axis=alt.Axis(labelFontSize=9)),
+            color=alt.Color("value:Q", scale=scale, title=None),
+            tooltip=[
+                alt.Tooltip("context:N"),
+                alt.Tooltip("next:N"),
+                alt.Tooltip("value:Q", format=".3f"),
+            ],
+        )  # fmt: skip
+        .properties(title=title, height=height or chart_height(14 * len(row_labels)))
+    )
+
+
+def side_by_side(left: alt.Chart, right: alt.Chart, *, shared_scale: bool) -> alt.TopLevelMixin:
+    """Two heatmaps next to each other; with a shared colour scale when they are comparable."""
+    chart = alt.hconcat(left, right, spacing=12)
+    chart = chart.resolve_scale(color="shared" if shared_scale else "independent")
+    return _configure(chart)
+
+
+def loss_curves(
+    train: Sequence[float],
+    dev: Sequence[float] | None,
+    reference_lines: Mapping[str, float],
+    *,
+    title: str = "",
+    height: int | None = None,
+) -> alt.TopLevelMixin:
+    """The neural model's data loss on train (and dev) per step, with the counts model's NLL
+    as dashed horizontal lines. Non-finite reference values are left out (no line at inf)."""
+    frames = [pd.DataFrame({"step": range(len(train)), "loss": list(train), "split": "train"})]
+    if dev:
+        frames.append(pd.DataFrame({"step": range(len(dev)), "loss": list(dev), "split": "dev"}))
+    data = pd.concat(frames, ignore_index=True)
+    finite = {label: value for label, value in reference_lines.items() if math.isfinite(value)}
+    return line_chart(
+        data, x="step", y="loss", series="split", title=title, x_title="training step",
+        y_title="mean NLL", reference_lines=finite or None, height=height,
+    )  # fmt: skip
+
+
+def length_histogram(words: Sequence[str], *, height: int | None = None) -> alt.TopLevelMixin:
+    """How many words have each length."""
+    lengths = pd.Series([len(w) for w in words], dtype="int64").value_counts().sort_index()
+    data = pd.DataFrame({"length": lengths.index, "words": lengths.to_numpy()})
+    chart = (
+        alt.Chart(data)
+        .mark_bar(color=SERIES_COLORS[0])
+        .encode(
+            x=alt.X("length:O", title="word length (characters)"),
+            y=alt.Y("words:Q", title="words"),
+            tooltip=[alt.Tooltip("length:O"), alt.Tooltip("words:Q", format=",")],
+        )
+        .properties(height=height or chart_height(180))
+    )
+    return _configure(chart)
+
+
+def cumulative_chart(
+    labels: Sequence[str],
+    cumulative: Sequence[float],
+    u: float,
+    chosen: str,
+    *,
+    height: int | None = None,
+) -> alt.TopLevelMixin:
+    """Inverse-CDF sampling drawn: the running total of the probabilities, a line at the
+    random number u, and the chosen character, the first bar that reaches above the line."""
+    data = pd.DataFrame({"outcome": list(labels), "running total": list(cumulative)})
+    data["chosen"] = data["outcome"] == chosen
+    bars = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("outcome:N", sort=None, title=None),
+            y=alt.Y(
+                "running total:Q", scale=alt.Scale(domain=[0, 1]), title="cumulative probability"
+            ),
+            color=alt.condition(
+                alt.datum.chosen, alt.value(CHOSEN_COLOR), alt.value(SERIES_COLORS[0])
+            ),
+            tooltip=[alt.Tooltip("outcome:N"), alt.Tooltip("running total:Q", format=".4f")],
+        )  # fmt: skip
+    )
+    line = pd.DataFrame({"u": [u], "label": [f"u = {u:.4f}"]})
+    rule = (
+        alt.Chart(line)
+        .mark_rule(color="black", strokeDash=[6, 3], strokeWidth=2)
+        .encode(y="u:Q", tooltip=[alt.Tooltip("u:Q", format=".4f")])
+    )
+    text = alt.Chart(line).mark_text(align="left", dx=4, dy=-8, x=0).encode(y="u:Q", text="label:N")
+    chart = alt.layer(bars, rule, text).properties(height=height or chart_height(220))
+    return _configure(chart)
+
+
+def network_diagram(n: int, vocab_size: int) -> str:
+    """DOT for the lecture's network: one-hot inputs, one linear layer without bias or
+    non-linearity, softmax. For n > 2 the one-hot vectors of the n-1 context characters are
+    concatenated."""
+    inputs = (n - 1) * vocab_size
+    one_hot = (
+        f"one-hot of the previous character\\n{vocab_size} inputs"
+        if n == 2
+        else f"{n - 1} one-hot vectors, concatenated\\n{inputs} inputs"
+    )
+    return f"""digraph network {{
+  rankdir=LR;
+  node [shape=box, style="rounded,filled", fillcolor="#eef4fb", color="#1f77b4",
+        fontname="Helvetica", fontsize=11];
+  edge [color="#555555", fontname="Helvetica", fontsize=10];
+  x [label="{one_hot}"];
+  logits [label="logits = x @ W\\n{vocab_size} neurons, no bias,\\nno non-linearity"];
+  counts [label="counts = exp(logits)"];
+  probs [label="probs = counts / row sum\\n(softmax)"];
+  loss [label="loss = mean(-log probs[label])\\n+ reg * mean(W**2)", fillcolor="#fdf1e6",
+        color="#ff7f0e"];
+  x -> logits [label="W: {inputs} x {vocab_size}"];
+  logits -> counts -> probs -> loss;
+}}"""

@@ -1,0 +1,474 @@
+"""The panels of the Bigram page, in the order the page shows them. Each draws one part of
+the page from the data, the counts model and this user's neural run (see ui/bigram.py)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from models.ngram import MAX_SAMPLE_LENGTH, NeuralNGram, ngrams_of
+from ui.bigram import (
+    HEATMAP_KEY,
+    ORDER_NAMES,
+    SETTINGS,
+    UPLOADER_KEY,
+    WALK_KEY,
+    CountsFit,
+    Dataset,
+    NeuralRun,
+    altair_spec,
+    centred,
+    clean_word,
+    count_slice,
+    current_run,
+    draw_chart,
+    fitted_counts,
+    format_nll,
+    largest_difference,
+    logit_slice,
+    memo,
+    row_constant_gap,
+    slice_prefix,
+    ssa_dataset,
+    take_upload,
+    train,
+    upload_state,
+    word_problem,
+)
+from ui.bigram_charts import (
+    count_heatmap,
+    cumulative_chart,
+    length_histogram,
+    loss_curves,
+    network_diagram,
+    row_distribution,
+    selected_context,
+    side_by_side,
+    value_heatmap,
+)
+from ui.charts import distribution_bars
+
+SPLITS = ("train", "dev", "test")
+AUTO_TRAINED_KEY = "bigram:auto-trained"
+
+
+def _ngram_word(n: int) -> str:
+    return "bigrams" if n == 2 else f"{ORDER_NAMES[n]}s"
+
+
+# ---------------------------------------------------------------------------- 1. the words
+
+
+def data_panel() -> Dataset:
+    """Where the words come from, and what they look like."""
+    with st.container(border=True):
+        st.subheader("The words", anchor=False)
+        controls, stats = st.columns([2, 3], gap="large")
+        with controls:
+            dataset = _choose_data()
+            SETTINGS.widget("word")
+        with stats:
+            _data_stats(dataset)
+    return dataset
+
+
+def _choose_data() -> Dataset:
+    dataset = None
+    if SETTINGS.widget("data") == "upload":
+        file = st.file_uploader(
+            "A UTF-8 text file with one word per line, like the lecture's names.txt",
+            type=["txt"],
+            key=UPLOADER_KEY,
+        )
+        take_upload(file)
+        state = upload_state()
+        if state["error"]:
+            st.error(state["error"], icon=":material/error:")
+        dataset = state["dataset"]
+        if dataset is None:
+            st.info("Until a file is loaded, the built-in names below are used.",
+                    icon=":material/info:")  # fmt: skip
+        elif file is None:
+            st.caption(f"Using the {dataset.label} loaded earlier; upload a file to replace it.")
+    if dataset is None:
+        SETTINGS.widget("year")
+        SETTINGS.widget("sex")
+        SETTINGS.widget("top_n")
+        dataset = ssa_dataset(SETTINGS["year"], SETTINGS["sex"], SETTINGS["top_n"])
+    return dataset
+
+
+def _data_stats(dataset: Dataset) -> None:
+    n = SETTINGS["n"]
+    st.markdown(f"**{dataset.label.capitalize()}**")
+    ngram_total = memo("ngram-total", dataset.key, lambda: sum(len(w) + 1 for w in dataset.words))
+    splits = dataset.splits
+    a, b, c, d = st.columns(4)
+    a.metric("words", f"{len(dataset.words):,}")
+    b.metric(_ngram_word(n), f"{ngram_total:,}", help="One per character, plus the end '.'.")
+    c.metric("vocabulary", len(dataset.vocab), help="The characters, with '.' for start/end.")
+    d.metric("train / dev / test", f"{len(splits.train):,} / {len(splits.dev):,} / "
+             f"{len(splits.test):,}", help="Shuffled with seed 42, cut at 80% and 90%.")  # fmt: skip
+    draw_chart("length-histogram", dataset.key, lambda: length_histogram(dataset.words),
+               width="stretch")  # fmt: skip
+    word = clean_word(SETTINGS["word"])
+    problem = word_problem(word, dataset.vocab)
+    if problem:
+        st.warning(f"{word or 'The word'}: {problem}", icon=":material/spellcheck:")
+    else:
+        grams = " ".join(ngrams_of(word, n))
+        st.markdown(f"The {_ngram_word(n)} of **{word}**: `{grams}`: each predicts its last "
+                    f"character from the {n - 1} before it.")  # fmt: skip
+
+
+def order_control() -> int:
+    return SETTINGS.widget("n")
+
+
+# ---------------------------------------------------------------------------- 2. counting
+
+
+def counts_column(dataset: Dataset, n: int, run: NeuralRun | None) -> CountsFit | None:
+    st.subheader("Counting", anchor=False)
+    st.caption("P(next | context) = (count + k) / (row total + k · V), counted on the "
+               "training split.")  # fmt: skip
+    smoothing = SETTINGS.widget("smoothing")
+    try:
+        fit = fitted_counts(dataset.key, n, float(smoothing), dataset)
+    except ValueError as error:
+        st.error(f"The counts model cannot be built: {error}", icon=":material/error:")
+        return None
+    itos = dataset.vocab.itos
+    if n > 2:
+        SETTINGS.widget("prefix")
+    prefix, problem = slice_prefix(n, SETTINGS["prefix"], dataset.vocab)
+    if problem:
+        st.warning(problem, icon=":material/warning:")
+    row = SETTINGS.widget("row", options=itos)
+    labels = [prefix + ch for ch in itos]
+    title = f"Counts of the {_ngram_word(n)}"
+    if prefix:
+        title += f" whose context starts with '{prefix}'"
+    draw_chart("heatmap", (dataset.key, n, prefix, row),
+               lambda: count_heatmap(count_slice(fit.model, prefix), labels, itos,
+                                     selected_row=prefix + row, title=title),
+               width="stretch", key=HEATMAP_KEY, on_select=_take_heatmap_click)  # fmt: skip
+    st.caption("Click a cell to see its row as probabilities.")
+    context = prefix + row
+    shown = "'.' (the start of a word)" if context == "." * (n - 1) else f"'{context}'"
+
+    def row_chart():
+        counts_probs = fit.model.probs_for_context(context).tolist()
+        neural_probs = run.model.probs_for_context(context).tolist() if run else None
+        return row_distribution(itos, counts_probs, neural_probs, title=f"P(next | {shown})")
+
+    key = (dataset.key, n, fit.model.smoothing, run.ident if run else None, context)
+    draw_chart("row-distribution", key, row_chart, width="stretch")
+    if run:
+        st.caption("Bars: the counts model. Black ticks: the neural net.")
+    st.markdown("Mean negative log-likelihood (NLL) of the counts model")
+    for column, split in zip(st.columns(3), SPLITS, strict=True):
+        column.metric(split, format_nll(fit.nll[split]))
+    return fit
+
+
+def _take_heatmap_click() -> None:
+    context = selected_context(st.session_state.get(HEATMAP_KEY))
+    if context:
+        SETTINGS.set("row", context[-1])
+
+
+# ---------------------------------------------------------------------------- 3. the net
+
+
+def neural_column(dataset: Dataset, n: int, fit: CountsFit) -> NeuralRun | None:
+    st.subheader("The neural net", anchor=False)
+    inputs = (n - 1) * len(dataset.vocab)
+    st.caption(f"{inputs} one-hot inputs → {len(dataset.vocab)} neurons (no bias, no "
+               "non-linearity) → softmax, trained by gradient descent on the training split.")  # fmt: skip
+    left, right = st.columns(2)
+    with left:
+        SETTINGS.widget("lr")
+        SETTINGS.widget("steps")
+    with right:
+        SETTINGS.widget("reg")
+        SETTINGS.widget("seed")
+    clicked = st.button("Train", type="primary", icon=":material/play_arrow:", key="bigram:train")
+    area = st.container()
+    run = current_run(dataset, n)
+    # A first visit (or new data) trains once by itself, so the comparison below is there.
+    first_time = run is None and st.session_state.get(AUTO_TRAINED_KEY) != (dataset.key, n)
+    if clicked or first_time:
+        st.session_state[AUTO_TRAINED_KEY] = (dataset.key, n)
+        if train(dataset, n, SETTINGS.values, area) is not None:
+            st.rerun()
+    if run is None:
+        st.info("Press Train to train the net.", icon=":material/play_arrow:")
+        return None
+    wanted = {key: SETTINGS[key] for key in run.settings()}
+    if wanted != run.settings():
+        st.caption(f"Shown: the run with lr {run.lr:g}, {run.steps} steps, reg {run.reg:g}, "
+                   f"seed {run.seed}. Press Train to use the new settings.")  # fmt: skip
+    a, b, c = st.columns(3)
+    a.metric("data loss, train", format_nll(run.nll["train"]),
+             delta=f"{run.nll['train'] - fit.nll['train']:+.4f} vs counts",
+             delta_color="off", help="Mean NLL on the training split, reg term left out.")  # fmt: skip
+    b.metric("NLL, dev", format_nll(run.nll["dev"]))
+    c.metric("training time", f"{run.seconds * 1000:.0f} ms", help=f"{run.steps} steps")
+    _weights_vs_log_counts(dataset, n, fit, run)
+    return run
+
+
+def _weights_vs_log_counts(dataset: Dataset, n: int, fit: CountsFit, run: NeuralRun) -> None:
+    itos = dataset.vocab.itos
+    prefix, _ = slice_prefix(n, SETTINGS["prefix"], dataset.vocab)
+    smoothing = fit.model.smoothing
+    centre = SETTINGS.widget("centre")
+    labels = [prefix + ch for ch in itos]
+
+    def build():
+        counts = count_slice(fit.model, prefix)
+        logits = logit_slice(run.model, prefix)
+        with np.errstate(divide="ignore"):
+            log_counts = np.log(counts + smoothing)
+        gap = row_constant_gap(logits, counts, smoothing, labels, itos)
+        if centre:
+            logits, log_counts = centred(logits), centred(log_counts)
+        finite = np.concatenate([logits[np.isfinite(logits)], log_counts[np.isfinite(log_counts)]])
+        bound = float(np.abs(finite).max()) if centre and finite.size else None
+        domain = (-bound, bound) if bound else None
+        name = "W" if n == 2 else "logits (one-hot inputs @ W)"
+        chart = side_by_side(
+            value_heatmap(logits, labels, itos, title=name, domain=domain),
+            value_heatmap(log_counts, labels, itos, title=f"log(counts + {smoothing:g})",
+                          domain=domain),
+            shared_scale=centre,
+        )  # fmt: skip
+        return altair_spec(chart), gap
+
+    key = (run.ident, fit.model.smoothing, dataset.key, prefix, centre)
+    spec, gap = memo("weights", key, build)
+    st.vega_lite_chart(spec=dict(spec), width="stretch")
+    if math.isnan(gap.largest):
+        return
+    st.caption(
+        f"W learns log-counts up to a constant in each row (softmax ignores such a constant). "
+        f"Largest difference after taking the row constants out: {gap.largest:.2f}, at "
+        f"'{gap.where}'; over the {gap.frequent_cells} {_ngram_word(n)} seen at least 10 times: "
+        f"{gap.frequent:.2f}. Rare pairs converge slowest: their gradient is tiny."
+    )
+
+
+# ---------------------------------------------------------------------------- 4. comparison
+
+
+def comparison(dataset: Dataset, n: int, fit: CountsFit, run: NeuralRun | None) -> None:
+    st.header("Counts vs neural net", anchor=False)
+    if run is None:
+        st.info("Train the net to compare it with the counts model.", icon=":material/info:")
+        return
+    model = run.model
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        lines = {
+            "counts model NLL, train": fit.nll["train"],
+            "counts model NLL, dev": fit.nll["dev"],
+        }
+        draw_chart("loss-curves", (run.ident, dataset.key, n, fit.model.smoothing),
+                   lambda: loss_curves(model.data_loss_history, model.eval_history.get("dev"),
+                                       lines, title="Neural net: data loss per step"),
+                   width="stretch")  # fmt: skip
+        st.caption("The net's mean NLL (reg term left out) on the training and dev splits, "
+                   "with the counts model's NLL as dashed lines.")  # fmt: skip
+        history = pd.DataFrame({"step": range(len(model.loss_history)),
+                                "loss (with reg)": model.loss_history,
+                                "data loss, train": model.data_loss_history,
+                                "NLL, dev": model.eval_history.get("dev") or [math.nan] * len(model.loss_history)})  # fmt: skip
+        st.download_button("Loss history (CSV)", history.to_csv(index=False), "loss_history.csv",
+                           "text/csv", icon=":material/download:", key="bigram:dl-loss")  # fmt: skip
+    with right:
+        table = pd.DataFrame({"split": SPLITS,
+                              "counts model": [format_nll(fit.nll[s]) for s in SPLITS],
+                              "neural net": [format_nll(run.nll[s]) for s in SPLITS]})  # fmt: skip
+        st.dataframe(table, hide_index=True, width="stretch")
+        difference = memo("table-difference", (run.ident, dataset.key, fit.model.smoothing),
+                          lambda: largest_difference(fit.model.probs, model.probs, dataset.vocab.itos))  # fmt: skip
+        st.metric("largest |P neural − P counts|", f"{difference.largest:.4f}",
+                  help="Over every cell of the two probability tables.")  # fmt: skip
+        st.caption(f"At '{difference.where}': counts {difference.counts_prob:.4f}, "
+                   f"net {difference.neural_prob:.4f}.")  # fmt: skip
+        st.markdown(
+            f"**Smoothing and regularisation do the same job.** Adding k = "
+            f"{fit.model.smoothing:g} to every count pulls each row of P towards uniform; "
+            f"reg = {run.reg:g} pulls W towards 0, and W = 0 gives uniform rows (every "
+            "logit equal). Raise either and the model gets smoother; at k = 0 and reg = 0 "
+            "both models converge to the same table of raw frequencies."
+        )
+    if n > 2:
+        st.caption(f"For n = {n} the net adds one row of W per context character, so it "
+                   "cannot express every table the counts model can: expect a gap.")  # fmt: skip
+
+
+def samples(dataset: Dataset, fit: CountsFit, run: NeuralRun | None) -> None:
+    st.subheader("Samples, same seed for both models", anchor=False)
+    columns = st.columns(4)
+    for column, key in zip(
+        columns, ("num_samples", "sample_seed", "temperature", "top_k"), strict=True
+    ):
+        with column:
+            SETTINGS.widget(key)
+    values = SETTINGS.values
+    args = (values["num_samples"], values["sample_seed"])
+    options = {"temperature": values["temperature"], "top_k": values["top_k"] or None}
+    try:
+        from_counts = fit.model.sample(*args, **options)
+        from_net = run.model.sample(*args, **options) if run else None
+    except ValueError as error:
+        st.warning(str(error), icon=":material/warning:")
+        return
+    table = pd.DataFrame({"counts model": from_counts})
+    table["counts: seen?"] = [_seen(dataset, w) for w in from_counts]
+    if from_net is not None:
+        table["neural net"] = from_net
+        table["net: seen?"] = [_seen(dataset, w) for w in from_net]
+    st.dataframe(table, width="stretch")
+    st.download_button("Samples (CSV)", table.to_csv(index_label="sample"), "samples.csv",
+                       "text/csv", icon=":material/download:", key="bigram:dl-samples")  # fmt: skip
+
+
+def _seen(dataset: Dataset, word: str) -> str:
+    return "in training data" if word in dataset.train_set else "new"
+
+
+def score_word(dataset: Dataset, n: int, fit: CountsFit, run: NeuralRun | None) -> None:
+    st.subheader("Score a word", anchor=False)
+    word = clean_word(SETTINGS.widget("score"))
+    problem = word_problem(word, dataset.vocab)
+    if problem:
+        st.warning(problem, icon=":material/spellcheck:")
+        return
+    models = {"counts": fit.model} | ({"net": run.model} if run else {})
+    table = pd.DataFrame({_ngram_word(n)[:-1]: ngrams_of(word, n)})
+    totals = {}
+    for name, model in models.items():
+        log_probs = np.array(model.log_probs(word))
+        table[f"P {name}"] = [f"{p:.4f}" for p in np.exp(log_probs)]
+        table[f"NLL {name}"] = [format_nll(x) for x in -log_probs]
+        totals[name] = float(-log_probs.sum())
+    st.dataframe(table, hide_index=True, width="stretch")
+    columns = st.columns(len(totals))
+    for column, (name, total) in zip(columns, totals.items(), strict=True):
+        mean = total / len(table)
+        column.metric(f"{name}: total NLL", format_nll(total), help=f"mean {format_nll(mean)}")
+        column.caption(f"mean NLL {format_nll(mean)}")
+    if math.isinf(totals["counts"]):
+        st.warning(
+            "The counts model gives this word probability 0: one of its n-grams never occurs "
+            "in the training words and smoothing k is 0, so log 0 = −∞ and the loss is "
+            "infinite. Any k > 0 fixes it; the lecture adds 1.",
+            icon=":material/all_inclusive:",
+        )
+
+
+# ---------------------------------------------------------------------------- 5. inside
+
+
+def inside_network(dataset: Dataset, n: int, run: NeuralRun | None) -> None:
+    st.header("Inside the network", anchor=False)
+    left, right = st.columns([2, 3], gap="large")
+    with left:
+        st.graphviz_chart(network_diagram(n, len(dataset.vocab)), width="stretch")
+    with right:
+        which = SETTINGS.widget("weights")
+        word = clean_word(SETTINGS["word"])
+        problem = word_problem(word, dataset.vocab)
+        if problem:
+            st.warning(f"Choose another word in the panel at the top: {problem}")
+            return
+        if which == "trained" and run is None:
+            st.info("Train the net first; showing the initial weights.")
+            which = "initial"
+        model = run.model if which == "trained" else NeuralNGram(n, SETTINGS["seed"], dataset.vocab)
+        rows = []
+        for example in model.examples_for_word(word):
+            probs = model.probs_for_context(example.context)
+            top = probs.topk(3)
+            likely = ", ".join(
+                f"{model.itos[i]} {float(p):.3f}"
+                for p, i in zip(top.values, top.indices, strict=True)
+            )
+            rows.append({"input": example.context,
+                         "index": " ".join(str(model.stoi[ch]) for ch in example.context),
+                         "most likely next": likely, "label": example.target,
+                         "P(label)": f"{example.prob:.4f}", "NLL": format_nll(example.nll)})  # fmt: skip
+        st.markdown(f"The examples of **{word}** as the net sees them "
+                    f"({'seed ' + str(SETTINGS['seed']) if which == 'initial' else 'trained'}):")  # fmt: skip
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+        mean = float(np.mean([e.nll for e in model.examples_for_word(word)]))
+        st.metric("mean NLL of these examples", format_nll(mean))
+        st.caption("The lecture walks 'emma' at its initial W (seed 2147483647): mean 3.7693.")
+
+
+# ---------------------------------------------------------------------------- 6. sampling walk
+
+
+def walk_through(dataset: Dataset, fit: CountsFit, run: NeuralRun | None) -> None:
+    st.header("Sampling, one character at a time", anchor=False)
+    st.caption(
+        "Each step draws a uniform random number u between 0 and 1 and takes the first "
+        "character whose running total of probability passes u (inverse-CDF sampling). That "
+        "is the distribution torch.multinomial draws from for the samples above, with a "
+        "different stream of random numbers, so the same seed gives other names here."
+    )
+    controls = st.columns([2, 2, 1, 1, 1])
+    with controls[0]:
+        source = SETTINGS.widget("walk_model")
+    with controls[1]:
+        seed = SETTINGS.widget("walk_seed")
+    if source == "neural" and run is None:
+        st.info("Train the net first; walking through the counts model.")
+        source = "counts"
+    model = run.model if source == "neural" else fit.model
+    ident = run.ident if source == "neural" else (dataset.key, fit.model.n, fit.model.smoothing)
+    temperature, top_k = SETTINGS["temperature"], SETTINGS["top_k"] or None
+    key = (source, ident, seed, temperature, top_k)
+    try:
+        steps = memo("walk", key, lambda: model.sample_walk(seed, temperature, top_k,
+                                                             max_length=MAX_SAMPLE_LENGTH))  # fmt: skip
+    except ValueError as error:
+        st.warning(str(error))
+        return
+    state = st.session_state.setdefault(WALK_KEY, {"key": None, "shown": 1})
+    if state["key"] != key:
+        state.update(key=key, shown=1)
+
+    def show(count: int) -> None:
+        state["shown"] = max(1, min(count, len(steps)))
+
+    controls[2].button("Next", icon=":material/skip_next:", key="bigram:walk-next",
+                       on_click=show, args=(state["shown"] + 1,),
+                       disabled=state["shown"] >= len(steps))  # fmt: skip
+    controls[3].button("Whole name", key="bigram:walk-all", on_click=show, args=(len(steps),))
+    controls[4].button("Another", icon=":material/casino:", key="bigram:walk-another",
+                       on_click=SETTINGS.set, args=("walk_seed", (seed + 1) % 2**31))  # fmt: skip
+    shown = steps[: state["shown"]]
+    step = shown[-1]
+    word = "".join(s.char for s in shown)
+    st.markdown(f"Step {len(shown)} of {len(steps)}: after `{step.context}` the draw is "
+                f"u = **{step.u:.4f}**, which selects **{step.char}** (P = {step.prob:.4f}). "
+                f"So far: `{word}`" + (" (the name is complete)" if step.is_end else ""))  # fmt: skip
+    itos = dataset.vocab.itos
+    bars, running = st.columns(2)
+    draw_chart("walk-bars", (key, len(shown)),
+               lambda: distribution_bars(itos, step.probs.tolist(), highlight=step.char,
+                                         title=f"P(next | '{step.context}')"),
+               where=bars, width="stretch")  # fmt: skip
+    draw_chart("walk-running-total", (key, len(shown)),
+               lambda: cumulative_chart(itos, step.cumulative.tolist(), step.u, step.char),
+               where=running, width="stretch")  # fmt: skip
+    st.dataframe(pd.DataFrame({"context": [s.context for s in shown], "u": [round(s.u, 4) for s in shown],
+                               "character": [s.char for s in shown],
+                               "P": [round(s.prob, 4) for s in shown]}), width="stretch")  # fmt: skip
