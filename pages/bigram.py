@@ -20,11 +20,13 @@ dataset = panels.data_panel()
 n = panels.order_control()
 run = current_run(dataset, n)
 
-counts_side, neural_side = st.columns(2, gap="large")
-with counts_side:
-    fit = panels.counts_column(dataset, n, run)
+fit = panels.count_table(dataset, n)
 if fit is None:
     st.stop()
+
+counts_side, neural_side = st.columns(2, gap="large")
+with counts_side:
+    panels.counts_column(dataset, n, fit, run)
 with neural_side:
     run = panels.neural_column(dataset, n, fit)
 

@@ -76,6 +76,7 @@ SETTINGS = PageSettings(
         Setting("seed", "Seed of the initial weights", LECTURE_SEED, kind="int", min_value=0,
                 max_value=2**31 - 1, help="2147483647 is the lecture's seed."),
         Setting("centre", "Remove each row's mean (the per-row constant)", True, kind="bool"),
+        Setting("zoom", "Zoom in where the curves meet", True, kind="bool"),
         Setting("num_samples", "Names to sample", 10, kind="int", min_value=1, max_value=100),
         Setting("sample_seed", "Sampling seed", LECTURE_SEED, kind="int", min_value=0,
                 max_value=2**31 - 1),
@@ -378,34 +379,29 @@ def logit_slice(model: NeuralNGram, prefix: str) -> np.ndarray:
 class RowConstantGap:
     """How far W is from log(counts + k) once each row's constant is taken out."""
 
-    largest: float  # max |(W - log N) - its row mean| over finite cells
+    largest: float  # max |(W - log(N + k)) - its row mean| over finite cells
     where: str  # the n-gram of that cell
-    frequent: float  # the same over n-grams counted at least FREQUENT times
-    frequent_cells: int
-
-
-FREQUENT = 10
+    where_count: int  # how often that n-gram occurs in the training words
+    typical: float  # the same |...| averaged over the training n-grams (weighted by count)
 
 
 def row_constant_gap(logits: np.ndarray, counts: np.ndarray, smoothing: float,
                      labels: list[str], itos: tuple[str, ...]) -> RowConstantGap:  # fmt: skip
     with np.errstate(divide="ignore"):
-        log_counts = np.log(counts + smoothing)
-    difference = logits - log_counts
+        difference = logits - np.log(counts + smoothing)
     finite = np.isfinite(difference)
+    if not finite.any():
+        return RowConstantGap(math.nan, "", 0, math.nan)
     row_means = np.array([
         difference[i, finite[i]].mean() if finite[i].any() else 0.0
         for i in range(difference.shape[0])
     ])  # fmt: skip
-    spread = np.where(finite, np.abs(difference - row_means[:, None]), np.nan)
-    if not finite.any():
-        return RowConstantGap(math.nan, "", math.nan, 0)
-    flat = int(np.nanargmax(spread))
-    row, col = divmod(flat, spread.shape[1])
-    frequent = finite & (counts >= FREQUENT)
-    frequent_gap = float(spread[frequent].max()) if frequent.any() else math.nan
-    return RowConstantGap(float(spread[row, col]), labels[row] + itos[col], frequent_gap,
-                          int(frequent.sum()))  # fmt: skip
+    spread = np.where(finite, np.abs(difference - row_means[:, None]), 0.0)
+    row, col = divmod(int(spread.argmax()), spread.shape[1])
+    total = counts.sum()
+    typical = float((spread * counts).sum() / total) if total else math.nan
+    return RowConstantGap(float(spread[row, col]), labels[row] + itos[col],
+                          int(counts[row, col]), typical)  # fmt: skip
 
 
 def centred(table: np.ndarray) -> np.ndarray:

@@ -65,7 +65,8 @@ def count_heatmap(
     y = alt.Y("context:N", sort=list(row_labels), title="context (previous characters)")
     base = alt.Chart(data).encode(x=x, y=y)
     cells = base.mark_rect().encode(
-        color=alt.Color("count:Q", scale=alt.Scale(scheme="blues"), title="count"),
+        color=alt.Color("count:Q", scale=alt.Scale(scheme="blues"), title="count",
+                        legend=alt.Legend(orient="bottom", gradientLength=200)),
         stroke=alt.condition(alt.datum.selected, alt.value(CHOSEN_COLOR), alt.value(None)),
         strokeWidth=alt.condition(alt.datum.selected, alt.value(2), alt.value(0)),
         tooltip=[
@@ -74,14 +75,14 @@ def count_heatmap(
         ],
     ).add_params(pick)  # fmt: skip
     text_color = alt.condition(alt.datum.dark, alt.value("white"), alt.value("#555555"))
-    ngram_text = base.mark_text(baseline="bottom", dy=-1, fontSize=9).encode(
+    ngram_text = base.mark_text(baseline="bottom", dy=-1, fontSize=10).encode(
         text="ngram:N", color=text_color
     )
-    count_text = base.mark_text(baseline="top", dy=1, fontSize=9).encode(
+    count_text = base.mark_text(baseline="top", dy=1, fontSize=10).encode(
         text=alt.Text("count:Q", format="d"), color=text_color
     )
     chart = alt.layer(cells, ngram_text, count_text).properties(
-        title=title, height=height or chart_height(26 * len(row_labels))
+        title=title, height=height or chart_height(30 * len(row_labels))
     )
     return _configure(chart)
 
@@ -101,20 +102,26 @@ def row_distribution(
     counts_probs: Sequence[float],
     neural_probs: Sequence[float] | None = None,
     *,
+    highlight: str | None = None,
     title: str = "",
     height: int | None = None,
 ) -> alt.TopLevelMixin:
-    """One row of the probability table: the counts model's as bars and, when given, the
-    neural net's as black ticks on top, so where they differ is seen at once."""
-    data = pd.DataFrame({"next": list(labels), "counts model": list(counts_probs)})
+    """One row of a probability table: the counts model's as bars and, when given, the
+    neural net's as black ticks on top, so where they differ is seen at once. The bar of
+    `highlight` (a character just drawn) is red."""
+    data = pd.DataFrame({"next": list(labels), "probability": list(counts_probs)})
+    data["chosen"] = data["next"] == highlight
     x = alt.X("next:N", sort=list(labels), title="next character", axis=alt.Axis(labelAngle=0))
     bars = (
         alt.Chart(data)
-        .mark_bar(color=SERIES_COLORS[0])
+        .mark_bar()
         .encode(
             x=x,
-            y=alt.Y("counts model:Q", title="probability"),
-            tooltip=[alt.Tooltip("next:N"), alt.Tooltip("counts model:Q", format=".4f")],
+            y=alt.Y("probability:Q", title="probability"),
+            color=alt.condition(
+                alt.datum.chosen, alt.value(CHOSEN_COLOR), alt.value(SERIES_COLORS[0])
+            ),
+            tooltip=[alt.Tooltip("next:N"), alt.Tooltip("probability:Q", format=".4f")],
         )
     )
     layers = [bars]
@@ -161,7 +168,12 @@ def value_heatmap(
                 axis=alt.Axis(orient="top", labelAngle=0, labelFontSize=9),
             ),
             y=alt.Y("context:N", sort=list(row_labels), title=None, axis=alt.Axis(labelFontSize=9)),
-            color=alt.Color("value:Q", scale=scale, title=None),
+            color=alt.Color(
+                "value:Q",
+                scale=scale,
+                title=None,
+                legend=alt.Legend(orient="bottom", gradientLength=120),
+            ),
             tooltip=[
                 alt.Tooltip("context:N"),
                 alt.Tooltip("next:N"),
@@ -172,31 +184,35 @@ def value_heatmap(
     )
 
 
-def side_by_side(left: alt.Chart, right: alt.Chart, *, shared_scale: bool) -> alt.TopLevelMixin:
-    """Two heatmaps next to each other; with a shared colour scale when they are comparable."""
-    chart = alt.hconcat(left, right, spacing=12)
-    chart = chart.resolve_scale(color="shared" if shared_scale else "independent")
-    return _configure(chart)
-
-
 def loss_curves(
     train: Sequence[float],
     dev: Sequence[float] | None,
     reference_lines: Mapping[str, float],
     *,
+    zoom: bool = False,
     title: str = "",
     height: int | None = None,
 ) -> alt.TopLevelMixin:
     """The neural model's data loss on train (and dev) per step, with the counts model's NLL
-    as dashed horizontal lines. Non-finite reference values are left out (no line at inf)."""
+    as dashed horizontal lines. Non-finite reference values are left out (no line at inf).
+
+    zoom fixes the y axis to the span of the curves' last values and the lines, where the
+    lecture's claim (the two models agree) is decided; the early steps fall off the top.
+    """
     frames = [pd.DataFrame({"step": range(len(train)), "loss": list(train), "split": "train"})]
     if dev:
         frames.append(pd.DataFrame({"step": range(len(dev)), "loss": list(dev), "split": "dev"}))
     data = pd.concat(frames, ignore_index=True)
     finite = {label: value for label, value in reference_lines.items() if math.isfinite(value)}
+    y_domain = None
+    if zoom and len(train):
+        ends = [v for v in (train[-1], dev[-1] if dev else math.nan, *finite.values())
+                if math.isfinite(v)]  # fmt: skip
+        if ends:
+            y_domain = (min(ends) - 0.01, max(ends) + 0.05)
     return line_chart(
         data, x="step", y="loss", series="split", title=title, x_title="training step",
-        y_title="mean NLL", reference_lines=finite or None, height=height,
+        y_title="mean NLL", reference_lines=finite or None, height=height, y_domain=y_domain,
     )  # fmt: skip
 
 
@@ -233,7 +249,7 @@ def cumulative_chart(
         alt.Chart(data)
         .mark_bar()
         .encode(
-            x=alt.X("outcome:N", sort=None, title=None),
+            x=alt.X("outcome:N", sort=None, title=None, axis=alt.Axis(labelAngle=0)),
             y=alt.Y(
                 "running total:Q", scale=alt.Scale(domain=[0, 1]), title="cumulative probability"
             ),
@@ -265,7 +281,7 @@ def network_diagram(n: int, vocab_size: int) -> str:
         else f"{n - 1} one-hot vectors, concatenated\\n{inputs} inputs"
     )
     return f"""digraph network {{
-  rankdir=LR;
+  rankdir=TB;
   node [shape=box, style="rounded,filled", fillcolor="#eef4fb", color="#1f77b4",
         fontname="Helvetica", fontsize=11];
   edge [color="#555555", fontname="Helvetica", fontsize=10];

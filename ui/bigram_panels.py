@@ -46,10 +46,8 @@ from ui.bigram_charts import (
     network_diagram,
     row_distribution,
     selected_context,
-    side_by_side,
     value_heatmap,
 )
-from ui.charts import distribution_bars
 
 SPLITS = ("train", "dev", "test")
 AUTO_TRAINED_KEY = "bigram:auto-trained"
@@ -103,15 +101,15 @@ def _choose_data() -> Dataset:
 
 def _data_stats(dataset: Dataset) -> None:
     n = SETTINGS["n"]
-    st.markdown(f"**{dataset.label.capitalize()}**")
+    st.markdown(f"**{dataset.label[0].upper() + dataset.label[1:]}**")
     ngram_total = memo("ngram-total", dataset.key, lambda: sum(len(w) + 1 for w in dataset.words))
     splits = dataset.splits
-    a, b, c, d = st.columns(4)
+    a, b, c = st.columns(3)
     a.metric("words", f"{len(dataset.words):,}")
     b.metric(_ngram_word(n), f"{ngram_total:,}", help="One per character, plus the end '.'.")
     c.metric("vocabulary", len(dataset.vocab), help="The characters, with '.' for start/end.")
-    d.metric("train / dev / test", f"{len(splits.train):,} / {len(splits.dev):,} / "
-             f"{len(splits.test):,}", help="Shuffled with seed 42, cut at 80% and 90%.")  # fmt: skip
+    st.caption(f"Split (shuffled with seed 42, cut at 80% and 90%): {len(splits.train):,} train, "
+               f"{len(splits.dev):,} dev, {len(splits.test):,} test words.")  # fmt: skip
     draw_chart("length-histogram", dataset.key, lambda: length_histogram(dataset.words),
                width="stretch")  # fmt: skip
     word = clean_word(SETTINGS["word"])
@@ -131,11 +129,14 @@ def order_control() -> int:
 # ---------------------------------------------------------------------------- 2. counting
 
 
-def counts_column(dataset: Dataset, n: int, run: NeuralRun | None) -> CountsFit | None:
-    st.subheader("Counting", anchor=False)
+def count_table(dataset: Dataset, n: int) -> CountsFit | None:
+    """The lecture's count matrix, full width so every cell can carry its label."""
+    st.header("Counting", anchor=False)
     st.caption("P(next | context) = (count + k) / (row total + k · V), counted on the "
                "training split.")  # fmt: skip
-    smoothing = SETTINGS.widget("smoothing")
+    controls = st.columns(2)
+    with controls[0]:
+        smoothing = SETTINGS.widget("smoothing")
     try:
         fit = fitted_counts(dataset.key, n, float(smoothing), dataset)
     except ValueError as error:
@@ -143,20 +144,29 @@ def counts_column(dataset: Dataset, n: int, run: NeuralRun | None) -> CountsFit 
         return None
     itos = dataset.vocab.itos
     if n > 2:
-        SETTINGS.widget("prefix")
+        with controls[1]:
+            SETTINGS.widget("prefix")
     prefix, problem = slice_prefix(n, SETTINGS["prefix"], dataset.vocab)
     if problem:
         st.warning(problem, icon=":material/warning:")
-    row = SETTINGS.widget("row", options=itos)
+    row = SETTINGS["row"] if SETTINGS["row"] in itos else "."
     labels = [prefix + ch for ch in itos]
-    title = f"Counts of the {_ngram_word(n)}"
+    title = f"Counts of the {_ngram_word(n)} in the training words"
     if prefix:
-        title += f" whose context starts with '{prefix}'"
+        title += f", contexts starting with '{prefix}'"
     draw_chart("heatmap", (dataset.key, n, prefix, row),
                lambda: count_heatmap(count_slice(fit.model, prefix), labels, itos,
                                      selected_row=prefix + row, title=title),
                width="stretch", key=HEATMAP_KEY, on_select=_take_heatmap_click)  # fmt: skip
-    st.caption("Click a cell to see its row as probabilities.")
+    st.caption("Each cell: the n-gram and how often it occurs. Click a cell to pick its row.")
+    return fit
+
+
+def counts_column(dataset: Dataset, n: int, fit: CountsFit, run: NeuralRun | None) -> None:
+    st.subheader("The counts model", anchor=False)
+    itos = dataset.vocab.itos
+    prefix, _ = slice_prefix(n, SETTINGS["prefix"], dataset.vocab)
+    row = SETTINGS.widget("row", options=itos)
     context = prefix + row
     shown = "'.' (the start of a word)" if context == "." * (n - 1) else f"'{context}'"
 
@@ -169,10 +179,8 @@ def counts_column(dataset: Dataset, n: int, run: NeuralRun | None) -> CountsFit 
     draw_chart("row-distribution", key, row_chart, width="stretch")
     if run:
         st.caption("Bars: the counts model. Black ticks: the neural net.")
-    st.markdown("Mean negative log-likelihood (NLL) of the counts model")
-    for column, split in zip(st.columns(3), SPLITS, strict=True):
-        column.metric(split, format_nll(fit.nll[split]))
-    return fit
+    nll = " / ".join(format_nll(fit.nll[split]) for split in SPLITS)
+    st.markdown(f"Mean negative log-likelihood on train / dev / test: **{nll}**")
 
 
 def _take_heatmap_click() -> None:
@@ -212,12 +220,12 @@ def neural_column(dataset: Dataset, n: int, fit: CountsFit) -> NeuralRun | None:
     if wanted != run.settings():
         st.caption(f"Shown: the run with lr {run.lr:g}, {run.steps} steps, reg {run.reg:g}, "
                    f"seed {run.seed}. Press Train to use the new settings.")  # fmt: skip
-    a, b, c = st.columns(3)
-    a.metric("data loss, train", format_nll(run.nll["train"]),
-             delta=f"{run.nll['train'] - fit.nll['train']:+.4f} vs counts",
-             delta_color="off", help="Mean NLL on the training split, reg term left out.")  # fmt: skip
-    b.metric("NLL, dev", format_nll(run.nll["dev"]))
-    c.metric("training time", f"{run.seconds * 1000:.0f} ms", help=f"{run.steps} steps")
+    gap = run.nll["train"] - fit.nll["train"]
+    st.markdown(
+        f"After {len(run.model.loss_history)} steps ({run.seconds * 1000:.0f} ms): data loss on "
+        f"train **{format_nll(run.nll['train'])}** ({gap:+.4f} from the counts model's "
+        f"{format_nll(fit.nll['train'])}), dev {format_nll(run.nll['dev'])}."
+    )
     _weights_vs_log_counts(dataset, n, fit, run)
     return run
 
@@ -241,24 +249,26 @@ def _weights_vs_log_counts(dataset: Dataset, n: int, fit: CountsFit, run: Neural
         bound = float(np.abs(finite).max()) if centre and finite.size else None
         domain = (-bound, bound) if bound else None
         name = "W" if n == 2 else "logits (one-hot inputs @ W)"
-        chart = side_by_side(
-            value_heatmap(logits, labels, itos, title=name, domain=domain),
-            value_heatmap(log_counts, labels, itos, title=f"log(counts + {smoothing:g})",
-                          domain=domain),
-            shared_scale=centre,
+        return (
+            altair_spec(value_heatmap(logits, labels, itos, title=name, domain=domain)),
+            altair_spec(value_heatmap(log_counts, labels, itos, domain=domain,
+                                      title=f"log(counts + {smoothing:g})")),
+            gap,
         )  # fmt: skip
-        return altair_spec(chart), gap
 
     key = (run.ident, fit.model.smoothing, dataset.key, prefix, centre)
-    spec, gap = memo("weights", key, build)
-    st.vega_lite_chart(spec=dict(spec), width="stretch")
+    left_spec, right_spec, gap = memo("weights", key, build)
+    left, right = st.columns(2)
+    left.vega_lite_chart(spec=dict(left_spec), width="stretch")
+    right.vega_lite_chart(spec=dict(right_spec), width="stretch")
     if math.isnan(gap.largest):
         return
     st.caption(
         f"W learns log-counts up to a constant in each row (softmax ignores such a constant). "
-        f"Largest difference after taking the row constants out: {gap.largest:.2f}, at "
-        f"'{gap.where}'; over the {gap.frequent_cells} {_ngram_word(n)} seen at least 10 times: "
-        f"{gap.frequent:.2f}. Rare pairs converge slowest: their gradient is tiny."
+        f"With the row constants taken out they differ by {gap.typical:.3f} on average over the "
+        f"training {_ngram_word(n)}, and by at most {gap.largest:.2f}, at '{gap.where}' (seen "
+        f"{gap.where_count:,} times): rare pairs get tiny gradients and converge last. "
+        "Try k = 0, reg = 0 and 5,000 steps."
     )
 
 
@@ -277,9 +287,10 @@ def comparison(dataset: Dataset, n: int, fit: CountsFit, run: NeuralRun | None) 
             "counts model NLL, train": fit.nll["train"],
             "counts model NLL, dev": fit.nll["dev"],
         }
-        draw_chart("loss-curves", (run.ident, dataset.key, n, fit.model.smoothing),
+        zoom = SETTINGS.widget("zoom")
+        draw_chart("loss-curves", (run.ident, dataset.key, n, fit.model.smoothing, zoom),
                    lambda: loss_curves(model.data_loss_history, model.eval_history.get("dev"),
-                                       lines, title="Neural net: data loss per step"),
+                                       lines, zoom=zoom, title="Neural net: data loss per step"),
                    width="stretch")  # fmt: skip
         st.caption("The net's mean NLL (reg term left out) on the training and dev splits, "
                    "with the counts model's NLL as dashed lines.")  # fmt: skip
@@ -298,8 +309,9 @@ def comparison(dataset: Dataset, n: int, fit: CountsFit, run: NeuralRun | None) 
                           lambda: largest_difference(fit.model.probs, model.probs, dataset.vocab.itos))  # fmt: skip
         st.metric("largest |P neural − P counts|", f"{difference.largest:.4f}",
                   help="Over every cell of the two probability tables.")  # fmt: skip
-        st.caption(f"At '{difference.where}': counts {difference.counts_prob:.4f}, "
-                   f"net {difference.neural_prob:.4f}.")  # fmt: skip
+        st.caption(f"At '{difference.where}': counts {difference.counts_prob:.4f}, net "
+                   f"{difference.neural_prob:.4f}. The tables differ most in rows seen "
+                   "rarely, where k and reg change the most.")  # fmt: skip
         st.markdown(
             f"**Smoothing and regularisation do the same job.** Adding k = "
             f"{fit.model.smoothing:g} to every count pulls each row of P towards uniform; "
@@ -329,11 +341,14 @@ def samples(dataset: Dataset, fit: CountsFit, run: NeuralRun | None) -> None:
     except ValueError as error:
         st.warning(str(error), icon=":material/warning:")
         return
-    table = pd.DataFrame({"counts model": from_counts})
+    table = pd.DataFrame({"counts model": from_counts},
+                         index=pd.RangeIndex(1, len(from_counts) + 1, name="sample"))  # fmt: skip
     table["counts: seen?"] = [_seen(dataset, w) for w in from_counts]
     if from_net is not None:
         table["neural net"] = from_net
         table["net: seen?"] = [_seen(dataset, w) for w in from_net]
+        same = sum(a == b for a, b in zip(from_counts, from_net, strict=True))
+        st.caption(f"{same} of {len(table)} names are the same from both models.")
     st.dataframe(table, width="stretch")
     st.download_button("Samples (CSV)", table.to_csv(index_label="sample"), "samples.csv",
                        "text/csv", icon=":material/download:", key="bigram:dl-samples")  # fmt: skip
@@ -463,12 +478,15 @@ def walk_through(dataset: Dataset, fit: CountsFit, run: NeuralRun | None) -> Non
     itos = dataset.vocab.itos
     bars, running = st.columns(2)
     draw_chart("walk-bars", (key, len(shown)),
-               lambda: distribution_bars(itos, step.probs.tolist(), highlight=step.char,
-                                         title=f"P(next | '{step.context}')"),
+               lambda: row_distribution(itos, step.probs.tolist(), highlight=step.char,
+                                        title=f"P(next | '{step.context}')"),
                where=bars, width="stretch")  # fmt: skip
     draw_chart("walk-running-total", (key, len(shown)),
                lambda: cumulative_chart(itos, step.cumulative.tolist(), step.u, step.char),
                where=running, width="stretch")  # fmt: skip
-    st.dataframe(pd.DataFrame({"context": [s.context for s in shown], "u": [round(s.u, 4) for s in shown],
-                               "character": [s.char for s in shown],
-                               "P": [round(s.prob, 4) for s in shown]}), width="stretch")  # fmt: skip
+    walked = pd.DataFrame({"step": range(1, len(shown) + 1),
+                           "context": [s.context for s in shown],
+                           "u": [f"{s.u:.4f}" for s in shown],
+                           "character": [s.char for s in shown],
+                           "P(character)": [f"{s.prob:.4f}" for s in shown]})  # fmt: skip
+    st.dataframe(walked, hide_index=True, width="stretch")
