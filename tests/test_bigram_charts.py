@@ -12,14 +12,17 @@ import torch
 from ui.bigram import centred, largest_difference, row_constant_gap, slice_prefix
 from ui.bigram_charts import (
     HEATMAP_SELECTION,
+    OUTLINED_ROW,
     count_heatmap,
     cumulative_chart,
     length_histogram,
     loss_curves,
     network_diagram,
+    probability_rows,
     row_distribution,
     selected_context,
     value_heatmap,
+    with_param,
 )
 
 ITOS = (".", "a", "b")
@@ -37,7 +40,6 @@ def test_count_heatmap_labels_every_cell_with_its_ngram_and_count():
     by_ngram = {c["ngram"]: c for c in cells}
     assert by_ngram["ab"]["count"] == 5 and by_ngram[".a"]["count"] == 3
     assert by_ngram["b."]["count"] == 4
-    assert {c["context"] for c in cells if c["selected"]} == {"a"}
     # Only the darker cells (counts above 55% of the largest, 2.75 of 5) get white text.
     assert {c["ngram"] for c in cells if c["dark"]} == {".a", "ab", "b."}
     rect, ngram_text, count_text = spec["layer"]
@@ -47,8 +49,19 @@ def test_count_heatmap_labels_every_cell_with_its_ngram_and_count():
     assert count_text["encoding"]["text"]["field"] == "count"
     # Rows and columns keep vocabulary order ('.' first), as in the lecture's figure.
     assert rect["encoding"]["x"]["sort"] == list(ITOS)
-    assert [p["name"] for p in spec["params"]] == [HEATMAP_SELECTION]
-    assert spec["params"][0]["select"]["fields"] == ["context"]
+    params = {p["name"]: p for p in spec["params"]}
+    assert params[HEATMAP_SELECTION]["select"]["fields"] == ["context"]
+    # The outline is drawn where the row parameter names the cell's context.
+    assert params[OUTLINED_ROW]["value"] == "a"
+    assert OUTLINED_ROW in rect["encoding"]["stroke"]["condition"]["test"]
+
+
+def test_with_param_moves_the_outline_without_copying_the_data():
+    spec = count_heatmap(COUNTS, list(ITOS), ITOS, selected_row="a").to_dict()
+    moved = with_param(spec, OUTLINED_ROW, "b")
+    assert {p["name"]: p.get("value") for p in moved["params"]}[OUTLINED_ROW] == "b"
+    assert {p["name"]: p.get("value") for p in spec["params"]}[OUTLINED_ROW] == "a"
+    assert moved["datasets"] is spec["datasets"]
 
 
 def test_count_heatmap_refuses_labels_that_do_not_fit():
@@ -188,3 +201,18 @@ def test_slice_prefix(n, raw, prefix, complains):
     got, problem = slice_prefix(n, raw, vocab)
     assert got == prefix
     assert (problem is not None) == complains
+
+
+def test_probability_rows_hold_every_row_and_show_the_chosen_one():
+    counts = [[0.0, 0.5, 0.5], [0.4, 0.2, 0.4], [0.6, 0.3, 0.1]]
+    neural = [[0.1, 0.45, 0.45], [0.4, 0.2, 0.4], [0.5, 0.3, 0.2]]
+    spec = probability_rows(list(ITOS), ITOS, counts, neural, shown_row="b").to_dict()
+    bars, ticks = spec["layer"]
+    assert bars["transform"] == ticks["transform"] == [{"filter": "datum.context === shown_row"}]
+    assert {p["name"]: p.get("value") for p in spec["params"]}["shown_row"] == "b"
+    rows = rows_of(spec)
+    row_b = {
+        r["next"]: r["probability"] for r in rows if r.get("context") == "b" and "probability" in r
+    }
+    assert row_b == {".": 0.6, "a": 0.3, "b": 0.1}
+    assert sum(1 for r in rows if "neural net" in r) == 9

@@ -244,8 +244,11 @@ def test_rows_walk_through_and_words_the_models_cannot_read(page, default_splits
                       for c1, c2 in zip(w, w[1:] + ".", strict=True) if c1 == "q")  # fmt: skip
     total = sum(after_q.values()) + 27  # k = 1 on each of the 27 characters
     expected = (after_q["u"] + 1) / total
-    assert bars.set_index("next").loc["u", "probability"] == pytest.approx(expected, rel=1e-5)
+    row_q = bars[bars["context"] == "q"].set_index("next")
+    assert row_q.loc["u", "probability"] == pytest.approx(expected, rel=1e-5)
     assert "neural net" in ticks.columns  # the net's row drawn on top
+    shown_row = {p["name"]: p.get("value") for p in _spec["params"]}["shown_row"]
+    assert shown_row == "q"
 
     generator = torch.Generator().manual_seed(0)  # the walk-through's default seed
     first, second = (float(torch.rand(1, generator=generator, dtype=torch.float64)) for _ in "12")

@@ -17,6 +17,7 @@ import pandas as pd
 from ui.charts import SERIES_COLORS, _configure, chart_height, line_chart
 
 HEATMAP_SELECTION = "pick"  # name of the click selection on the count heatmap
+OUTLINED_ROW = "outlined_row"  # name of the parameter holding the outlined row
 CHOSEN_COLOR = "#d62728"
 
 
@@ -51,15 +52,19 @@ def count_heatmap(
 ) -> alt.TopLevelMixin:
     """The lecture's count matrix: one blue cell per (context, next character), labelled
     with its n-gram (context + next) above its count. Clicking a cell selects its row
-    (selection `HEATMAP_SELECTION`, field "context"); `selected_row` is outlined."""
+    (selection `HEATMAP_SELECTION`, field "context"); `selected_row` is outlined.
+
+    The outlined row is a Vega-Lite parameter (`OUTLINED_ROW`), not part of the data, so a
+    page can move the outline by changing one value in a finished spec (see with_param)."""
     data = _cell_frame(counts, row_labels, col_labels).rename(columns={"value": "count"})
     data["count"] = data["count"].astype(np.int64)
     data["ngram"] = data["context"] + data["next"]
-    data["selected"] = data["context"] == selected_row
     # Dark cells get white text, as a label must stay readable on any shade of blue.
     data["dark"] = data["count"] > 0.55 * max(int(data["count"].max()), 1)
 
     pick = alt.selection_point(name=HEATMAP_SELECTION, fields=["context"], on="click")
+    row = alt.param(name=OUTLINED_ROW, value=selected_row or "")
+    outlined = f"datum.context === {OUTLINED_ROW}"
     x = alt.X("next:N", sort=list(col_labels), title="next character",
               axis=alt.Axis(orient="top", labelAngle=0))  # fmt: skip
     y = alt.Y("context:N", sort=list(row_labels), title="context (previous characters)")
@@ -67,13 +72,13 @@ def count_heatmap(
     cells = base.mark_rect().encode(
         color=alt.Color("count:Q", scale=alt.Scale(scheme="blues"), title="count",
                         legend=alt.Legend(orient="bottom", gradientLength=200)),
-        stroke=alt.condition(alt.datum.selected, alt.value(CHOSEN_COLOR), alt.value(None)),
-        strokeWidth=alt.condition(alt.datum.selected, alt.value(2), alt.value(0)),
+        stroke=alt.condition(outlined, alt.value(CHOSEN_COLOR), alt.value(None)),
+        strokeWidth=alt.condition(outlined, alt.value(2), alt.value(0)),
         tooltip=[
             alt.Tooltip("ngram:N", title="n-gram"),
             alt.Tooltip("count:Q", format=","),
         ],
-    ).add_params(pick)  # fmt: skip
+    ).add_params(pick, row)  # fmt: skip
     text_color = alt.condition(alt.datum.dark, alt.value("white"), alt.value("#555555"))
     ngram_text = base.mark_text(baseline="bottom", dy=-1, fontSize=10).encode(
         text="ngram:N", color=text_color
@@ -85,6 +90,16 @@ def count_heatmap(
         title=title, height=height or chart_height(30 * len(row_labels))
     )
     return _configure(chart)
+
+
+def with_param(spec: dict, name: str, value: object) -> dict:
+    """A copy of a finished Vega-Lite spec with one top-level parameter's value changed
+    (the datasets and everything else are shared with the original, not copied)."""
+    params = [
+        {**param, "value": value} if param.get("name") == name else param
+        for param in spec.get("params", [])
+    ]
+    return {**spec, "params": params}
 
 
 def selected_context(selection_state: Mapping | None) -> str | None:
@@ -130,6 +145,56 @@ def row_distribution(
         layers.append(
             alt.Chart(ticks)
             .mark_tick(color="black", thickness=2, size=14)
+            .encode(
+                x=x,
+                y="neural net:Q",
+                tooltip=[alt.Tooltip("next:N"), alt.Tooltip("neural net:Q", format=".4f")],
+            )
+        )
+    chart = alt.layer(*layers).properties(title=title, height=height or chart_height(200))
+    return _configure(chart)
+
+
+SHOWN_ROW = "shown_row"  # name of the parameter choosing the row probability_rows shows
+
+
+def probability_rows(
+    row_labels: Sequence[str],
+    col_labels: Sequence[str],
+    counts_table: Sequence[Sequence[float]],
+    neural_table: Sequence[Sequence[float]] | None = None,
+    *,
+    shown_row: str,
+    title: str = "",
+    height: int | None = None,
+) -> alt.TopLevelMixin:
+    """Like row_distribution, for one row of whole probability tables: the data holds every
+    row and the Vega-Lite parameter `SHOWN_ROW` picks the one drawn, so showing another row
+    is a change of one value in the finished spec (see with_param), not a new chart."""
+    counts = _cell_frame(counts_table, row_labels, col_labels)
+    counts = counts.rename(columns={"value": "probability"})
+    x = alt.X("next:N", sort=list(col_labels), title="next character", axis=alt.Axis(labelAngle=0))
+    picked = f"datum.context === {SHOWN_ROW}"
+    row = alt.param(name=SHOWN_ROW, value=shown_row)
+    bars = (
+        alt.Chart(counts)
+        .mark_bar(color=SERIES_COLORS[0])
+        .transform_filter(picked)
+        .encode(
+            x=x,
+            y=alt.Y("probability:Q", title="probability"),
+            tooltip=[alt.Tooltip("next:N"), alt.Tooltip("probability:Q", format=".4f")],
+        )
+        .add_params(row)
+    )
+    layers = [bars]
+    if neural_table is not None:
+        neural = _cell_frame(neural_table, row_labels, col_labels)
+        neural = neural.rename(columns={"value": "neural net"})
+        layers.append(
+            alt.Chart(neural)
+            .mark_tick(color="black", thickness=2, size=14)
+            .transform_filter(picked)
             .encode(
                 x=x,
                 y="neural net:Q",

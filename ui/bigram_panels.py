@@ -39,14 +39,18 @@ from ui.bigram import (
     word_problem,
 )
 from ui.bigram_charts import (
+    OUTLINED_ROW,
+    SHOWN_ROW,
     count_heatmap,
     cumulative_chart,
     length_histogram,
     loss_curves,
     network_diagram,
+    probability_rows,
     row_distribution,
     selected_context,
     value_heatmap,
+    with_param,
 )
 
 SPLITS = ("train", "dev", "test")
@@ -154,10 +158,12 @@ def count_table(dataset: Dataset, n: int) -> CountsFit | None:
     title = f"Counts of the {_ngram_word(n)} in the training words"
     if prefix:
         title += f", contexts starting with '{prefix}'"
-    draw_chart("heatmap", (dataset.key, n, prefix, row),
-               lambda: count_heatmap(count_slice(fit.model, prefix), labels, itos,
-                                     selected_row=prefix + row, title=title),
-               width="stretch", key=HEATMAP_KEY, on_select=_take_heatmap_click)  # fmt: skip
+    # Built once per table; moving the outline to another row only changes one parameter.
+    spec = memo("heatmap", (dataset.key, n, prefix),
+                lambda: altair_spec(count_heatmap(count_slice(fit.model, prefix), labels, itos,
+                                                  title=title)))  # fmt: skip
+    st.vega_lite_chart(spec=with_param(spec, OUTLINED_ROW, prefix + row), width="stretch",
+                       key=HEATMAP_KEY, on_select=_take_heatmap_click)  # fmt: skip
     st.caption("Each cell: the n-gram and how often it occurs. Click a cell to pick its row.")
     return fit
 
@@ -168,15 +174,20 @@ def counts_column(dataset: Dataset, n: int, fit: CountsFit, run: NeuralRun | Non
     prefix, _ = slice_prefix(n, SETTINGS["prefix"], dataset.vocab)
     row = SETTINGS.widget("row", options=itos)
     context = prefix + row
+    labels = [prefix + ch for ch in itos]
     shown = "'.' (the start of a word)" if context == "." * (n - 1) else f"'{context}'"
 
-    def row_chart():
-        counts_probs = fit.model.probs_for_context(context).tolist()
-        neural_probs = run.model.probs_for_context(context).tolist() if run else None
-        return row_distribution(itos, counts_probs, neural_probs, title=f"P(next | {shown})")
+    def rows_chart():
+        counts_table = np.stack([fit.model.probs_for_context(c).numpy() for c in labels])
+        neural_table = (np.stack([run.model.probs_for_context(c).numpy() for c in labels])
+                        if run else None)  # fmt: skip
+        return altair_spec(probability_rows(labels, itos, counts_table, neural_table,
+                                            shown_row=context))  # fmt: skip
 
-    key = (dataset.key, n, fit.model.smoothing, run.ident if run else None, context)
-    draw_chart("row-distribution", key, row_chart, width="stretch")
+    # All rows are in the spec; picking another row changes the parameter and the title.
+    key = (dataset.key, n, fit.model.smoothing, run.ident if run else None, prefix)
+    spec = with_param(memo("row-distribution", key, rows_chart), SHOWN_ROW, context)
+    st.vega_lite_chart(spec={**spec, "title": f"P(next | {shown})"}, width="stretch")
     if run:
         st.caption("Bars: the counts model. Black ticks: the neural net.")
     nll = " / ".join(format_nll(fit.nll[split]) for split in SPLITS)
