@@ -66,9 +66,9 @@ def test_home_links_to_every_lesson_page():
     at = start_app()
     linked = {link.proto.page for link in at.get("page_link")}
     lesson_pages = {page.path for page in ALL_PAGES if page.section}
-    # page_link stores the page it points at; compare by file name, whatever the prefix.
-    linked_names = {str(p).rsplit("/", 1)[-1] for p in linked}
-    assert {p.rsplit("/", 1)[-1] for p in lesson_pages} <= linked_names
+    # page_link stores the page's url path, which is the file's stem: compare stems.
+    linked_names = {str(p).rsplit("/", 1)[-1].removesuffix(".py") for p in linked}
+    assert {p.rsplit("/", 1)[-1].removesuffix(".py") for p in lesson_pages} <= linked_names
 
 
 def test_dashboard_has_no_widgets():
