@@ -14,14 +14,14 @@ from ui.bigram_charts import (
     HEATMAP_SELECTION,
     OUTLINED_ROW,
     count_heatmap,
-    cumulative_chart,
     length_histogram,
     loss_curves,
     network_diagram,
     probability_rows,
-    row_distribution,
     selected_context,
     value_heatmap,
+    walk_probabilities,
+    walk_running_totals,
     with_param,
 )
 
@@ -92,19 +92,6 @@ def test_value_heatmap_leaves_infinite_cells_blank_and_shares_a_domain():
     assert scale["domain"] == [-3, 3] and scale["domainMid"] == 0
 
 
-def test_row_distribution_draws_the_net_as_ticks_and_highlights_a_draw():
-    spec = row_distribution(ITOS, [0.2, 0.5, 0.3], [0.25, 0.45, 0.3], highlight="b").to_dict()
-    bars, ticks = spec["layer"]
-    assert bars["mark"]["type"] == "bar" and ticks["mark"]["type"] == "tick"
-    datasets = list(spec["datasets"].values())
-    bar_rows = next(d for d in datasets if "probability" in d[0])
-    assert [r["chosen"] for r in bar_rows] == [False, False, True]
-    tick_rows = next(d for d in datasets if "neural net" in d[0])
-    assert [r["neural net"] for r in tick_rows] == [0.25, 0.45, 0.3]
-    alone = row_distribution(ITOS, [0.2, 0.5, 0.3]).to_dict()
-    assert "layer" in alone and len(alone["layer"]) == 1
-
-
 def test_loss_curves_leave_out_an_infinite_reference_and_zoom_on_the_ends():
     spec = loss_curves([3.0, 2.6, 2.5], [3.1, 2.7, 2.55],
                        {"counts, train": 2.45, "counts, dev": math.inf}, zoom=True).to_dict()  # fmt: skip
@@ -122,12 +109,31 @@ def test_length_histogram_counts_words_per_length():
     assert {(r["length"], r["words"]) for r in rows_of(spec)} == {(1, 1), (2, 2), (3, 1)}
 
 
-def test_cumulative_chart_draws_u_and_the_chosen_bar():
-    spec = cumulative_chart(ITOS, [0.2, 0.7, 1.0], 0.45, "a").to_dict()
+WALK_PROBS = [[0.0, 0.6, 0.4], [0.5, 0.25, 0.25]]  # step 1 drew 'b', step 2 drew '.'
+
+
+def test_walk_probabilities_hold_every_step_and_mark_each_draw():
+    spec = walk_probabilities(ITOS, WALK_PROBS, ["b", "."], shown_step=2).to_dict()
+    assert spec["transform"] == [{"filter": "datum.step === walk_step"}]
+    assert {p["name"]: p.get("value") for p in spec["params"]}["walk_step"] == 2
     rows = rows_of(spec)
-    assert [r["chosen"] for r in rows if "running total" in r] == [False, True, False]
-    assert any(r.get("u") == 0.45 for r in rows)
+    assert len(rows) == 6
+    chosen = {(r["step"], r["outcome"]) for r in rows if r["chosen"]}
+    assert chosen == {(1, "b"), (2, ".")}
+
+
+def test_walk_running_totals_draw_u_and_the_chosen_bar_per_step():
+    cumulative = [[0.0, 0.6, 1.0], [0.5, 0.75, 1.0]]
+    spec = walk_running_totals(ITOS, cumulative, [0.7, 0.1], ["b", "."]).to_dict()
     assert [layer["mark"]["type"] for layer in spec["layer"]] == ["bar", "rule", "text"]
+    assert all(layer["transform"] == [{"filter": "datum.step === walk_step"}]
+               for layer in spec["layer"])  # fmt: skip
+    rows = rows_of(spec)
+    assert {(r["step"], r["u"]) for r in rows if "u" in r} == {(1, 0.7), (2, 0.1)}
+    # Step 1: u = 0.7 first falls below the running total at 'b' (1.0), the bar marked chosen.
+    step_1 = {r["outcome"]: r for r in rows if r.get("step") == 1 and "running total" in r}
+    assert step_1["b"]["chosen"] and not step_1["a"]["chosen"]
+    assert step_1["a"]["running total"] <= 0.7 < step_1["b"]["running total"]
 
 
 @pytest.mark.parametrize(("n", "inputs"), [(2, "27 inputs"), (3, "54 inputs")])

@@ -258,6 +258,11 @@ def test_rows_walk_through_and_words_the_models_cannot_read(page, default_splits
     assert re.search(r"Step 2 of \d+", shown) and f"u = **{second:.4f}**" in shown
     walked = frame_with(page, "step", "u", "character")
     assert list(walked["u"]) == [f"{first:.4f}", f"{second:.4f}"]
+    # Both walk charts now show step 2.
+    walk_steps = [param.get("value") for element in page.get("vega_lite_chart")
+                  for param in json.loads(element.proto.spec).get("params", [])
+                  if param.get("name") == "walk_step"]  # fmt: skip
+    assert walk_steps == [2, 2]
 
     page.text_input(key="w:bigram:score").set_value("zoë").run()
     assert not page.exception

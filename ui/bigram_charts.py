@@ -112,49 +112,6 @@ def selected_context(selection_state: Mapping | None) -> str | None:
     return None
 
 
-def row_distribution(
-    labels: Sequence[str],
-    counts_probs: Sequence[float],
-    neural_probs: Sequence[float] | None = None,
-    *,
-    highlight: str | None = None,
-    title: str = "",
-    height: int | None = None,
-) -> alt.TopLevelMixin:
-    """One row of a probability table: the counts model's as bars and, when given, the
-    neural net's as black ticks on top, so where they differ is seen at once. The bar of
-    `highlight` (a character just drawn) is red."""
-    data = pd.DataFrame({"next": list(labels), "probability": list(counts_probs)})
-    data["chosen"] = data["next"] == highlight
-    x = alt.X("next:N", sort=list(labels), title="next character", axis=alt.Axis(labelAngle=0))
-    bars = (
-        alt.Chart(data)
-        .mark_bar()
-        .encode(
-            x=x,
-            y=alt.Y("probability:Q", title="probability"),
-            color=alt.condition(
-                alt.datum.chosen, alt.value(CHOSEN_COLOR), alt.value(SERIES_COLORS[0])
-            ),
-            tooltip=[alt.Tooltip("next:N"), alt.Tooltip("probability:Q", format=".4f")],
-        )
-    )
-    layers = [bars]
-    if neural_probs is not None:
-        ticks = pd.DataFrame({"next": list(labels), "neural net": list(neural_probs)})
-        layers.append(
-            alt.Chart(ticks)
-            .mark_tick(color="black", thickness=2, size=14)
-            .encode(
-                x=x,
-                y="neural net:Q",
-                tooltip=[alt.Tooltip("next:N"), alt.Tooltip("neural net:Q", format=".4f")],
-            )
-        )
-    chart = alt.layer(*layers).properties(title=title, height=height or chart_height(200))
-    return _configure(chart)
-
-
 SHOWN_ROW = "shown_row"  # name of the parameter choosing the row probability_rows shows
 
 
@@ -168,9 +125,12 @@ def probability_rows(
     title: str = "",
     height: int | None = None,
 ) -> alt.TopLevelMixin:
-    """Like row_distribution, for one row of whole probability tables: the data holds every
-    row and the Vega-Lite parameter `SHOWN_ROW` picks the one drawn, so showing another row
-    is a change of one value in the finished spec (see with_param), not a new chart."""
+    """One row of a probability table: the counts model's as bars and, when given, the neural
+    net's as black ticks on top, so where they differ is seen at once.
+
+    The data holds every row and the Vega-Lite parameter `SHOWN_ROW` picks the one drawn, so
+    showing another row changes one value in the finished spec (see with_param) instead of
+    building a new chart."""
     counts = _cell_frame(counts_table, row_labels, col_labels)
     counts = counts.rename(columns={"value": "probability"})
     x = alt.X("next:N", sort=list(col_labels), title="next character", axis=alt.Axis(labelAngle=0))
@@ -298,23 +258,67 @@ def length_histogram(words: Sequence[str], *, height: int | None = None) -> alt.
     return _configure(chart)
 
 
-def cumulative_chart(
+WALK_STEP = "walk_step"  # name of the parameter choosing the step the walk charts show
+
+
+def _walk_frame(labels: Sequence[str], per_step: Sequence[Sequence[float]], column: str,
+                chosen: Sequence[str]) -> pd.DataFrame:  # fmt: skip
+    table = _cell_frame(per_step, [str(k) for k in range(1, len(per_step) + 1)], labels)
+    table = table.rename(columns={"context": "step", "next": "outcome", "value": column})
+    table["step"] = table["step"].astype(int)
+    table["chosen"] = table["outcome"] == np.asarray(chosen, dtype=object)[table["step"] - 1]
+    return table
+
+
+def walk_probabilities(
     labels: Sequence[str],
-    cumulative: Sequence[float],
-    u: float,
-    chosen: str,
+    probs: Sequence[Sequence[float]],
+    chosen: Sequence[str],
     *,
+    shown_step: int = 1,
     height: int | None = None,
 ) -> alt.TopLevelMixin:
-    """Inverse-CDF sampling drawn: the running total of the probabilities, a line at the
-    random number u, and the chosen character, the first bar that reaches above the line."""
-    data = pd.DataFrame({"outcome": list(labels), "running total": list(cumulative)})
-    data["chosen"] = data["outcome"] == chosen
+    """The distribution each step of a sampling walk drew from, the drawn character in red.
+    Every step is in the data; the parameter `WALK_STEP` (1-based) picks the one drawn."""
+    data = _walk_frame(labels, probs, "probability", chosen)
+    chart = (
+        alt.Chart(data)
+        .mark_bar()
+        .transform_filter(f"datum.step === {WALK_STEP}")
+        .encode(
+            x=alt.X("outcome:N", sort=list(labels), title=None, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("probability:Q", title="probability"),
+            color=alt.condition(
+                alt.datum.chosen, alt.value(CHOSEN_COLOR), alt.value(SERIES_COLORS[0])
+            ),
+            tooltip=[alt.Tooltip("outcome:N"), alt.Tooltip("probability:Q", format=".4f")],
+        )  # fmt: skip
+        .add_params(alt.param(name=WALK_STEP, value=shown_step))
+        .properties(height=height or chart_height(220))
+    )
+    return _configure(chart)
+
+
+def walk_running_totals(
+    labels: Sequence[str],
+    cumulative: Sequence[Sequence[float]],
+    us: Sequence[float],
+    chosen: Sequence[str],
+    *,
+    shown_step: int = 1,
+    height: int | None = None,
+) -> alt.TopLevelMixin:
+    """Inverse-CDF sampling drawn, step by step: the running total of the probabilities, a
+    line at the random number u, and the chosen character, the first bar that reaches above
+    the line. The parameter `WALK_STEP` (1-based) picks the step drawn."""
+    data = _walk_frame(labels, cumulative, "running total", chosen)
+    picked = f"datum.step === {WALK_STEP}"
     bars = (
         alt.Chart(data)
         .mark_bar()
+        .transform_filter(picked)
         .encode(
-            x=alt.X("outcome:N", sort=None, title=None, axis=alt.Axis(labelAngle=0)),
+            x=alt.X("outcome:N", sort=list(labels), title=None, axis=alt.Axis(labelAngle=0)),
             y=alt.Y(
                 "running total:Q", scale=alt.Scale(domain=[0, 1]), title="cumulative probability"
             ),
@@ -323,14 +327,22 @@ def cumulative_chart(
             ),
             tooltip=[alt.Tooltip("outcome:N"), alt.Tooltip("running total:Q", format=".4f")],
         )  # fmt: skip
+        .add_params(alt.param(name=WALK_STEP, value=shown_step))
     )
-    line = pd.DataFrame({"u": [u], "label": [f"u = {u:.4f}"]})
+    draws = pd.DataFrame({"step": range(1, len(us) + 1), "u": list(us),
+                          "label": [f"u = {u:.4f}" for u in us]})  # fmt: skip
     rule = (
-        alt.Chart(line)
+        alt.Chart(draws)
         .mark_rule(color="black", strokeDash=[6, 3], strokeWidth=2)
+        .transform_filter(picked)
         .encode(y="u:Q", tooltip=[alt.Tooltip("u:Q", format=".4f")])
     )
-    text = alt.Chart(line).mark_text(align="left", dx=4, dy=-8, x=0).encode(y="u:Q", text="label:N")
+    text = (
+        alt.Chart(draws)
+        .mark_text(align="left", dx=4, dy=-8, x=0)
+        .transform_filter(picked)
+        .encode(y="u:Q", text="label:N")
+    )
     chart = alt.layer(bars, rule, text).properties(height=height or chart_height(220))
     return _configure(chart)
 

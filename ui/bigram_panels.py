@@ -41,15 +41,16 @@ from ui.bigram import (
 from ui.bigram_charts import (
     OUTLINED_ROW,
     SHOWN_ROW,
+    WALK_STEP,
     count_heatmap,
-    cumulative_chart,
     length_histogram,
     loss_curves,
     network_diagram,
     probability_rows,
-    row_distribution,
     selected_context,
     value_heatmap,
+    walk_probabilities,
+    walk_running_totals,
     with_param,
 )
 
@@ -488,13 +489,18 @@ def walk_through(dataset: Dataset, fit: CountsFit, run: NeuralRun | None) -> Non
                 f"So far: `{word}`" + (" (the name is complete)" if step.is_end else ""))  # fmt: skip
     itos = dataset.vocab.itos
     bars, running = st.columns(2)
-    draw_chart("walk-bars", (key, len(shown)),
-               lambda: row_distribution(itos, step.probs.tolist(), highlight=step.char,
-                                        title=f"P(next | '{step.context}')"),
-               where=bars, width="stretch")  # fmt: skip
-    draw_chart("walk-running-total", (key, len(shown)),
-               lambda: cumulative_chart(itos, step.cumulative.tolist(), step.u, step.char),
-               where=running, width="stretch")  # fmt: skip
+    # Every step is in the two charts' data; showing another step changes one parameter.
+    probabilities, running_totals = memo("walk-charts", key, lambda: (
+        altair_spec(walk_probabilities(itos, [s.probs.tolist() for s in steps],
+                                       [s.char for s in steps])),
+        altair_spec(walk_running_totals(itos, [s.cumulative.tolist() for s in steps],
+                                        [s.u for s in steps], [s.char for s in steps])),
+    ))  # fmt: skip
+    title = f"P(next | '{step.context}')"
+    bars.vega_lite_chart(spec={**with_param(probabilities, WALK_STEP, len(shown)), "title": title},
+                         width="stretch")  # fmt: skip
+    running.vega_lite_chart(spec=with_param(running_totals, WALK_STEP, len(shown)),
+                            width="stretch")  # fmt: skip
     walked = pd.DataFrame({"step": range(1, len(shown) + 1),
                            "context": [s.context for s in shown],
                            "u": [f"{s.u:.4f}" for s in shown],
