@@ -260,7 +260,7 @@ def _weights_vs_log_counts(dataset: Dataset, n: int, fit: CountsFit, run: Neural
         finite = np.concatenate([logits[np.isfinite(logits)], log_counts[np.isfinite(log_counts)]])
         bound = float(np.abs(finite).max()) if centre and finite.size else None
         domain = (-bound, bound) if bound else None
-        name = "W" if n == 2 else "logits (one-hot inputs @ W)"
+        name = "W" if n == 2 else "logits (x @ W)"
         return (
             altair_spec(value_heatmap(logits, labels, itos, title=name, domain=domain)),
             altair_spec(value_heatmap(log_counts, labels, itos, domain=domain,
@@ -436,7 +436,9 @@ def inside_network(dataset: Dataset, n: int, run: NeuralRun | None) -> None:
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
         mean = float(np.mean([e.nll for e in model.examples_for_word(word)]))
         st.metric("mean NLL of these examples", format_nll(mean))
-        st.caption("The lecture walks 'emma' at its initial W (seed 2147483647): mean 3.7693.")
+        if n == 2:
+            st.caption("The lecture walks 'emma' at its initial W (seed 2147483647): "
+                       "mean 3.7693.")  # fmt: skip
 
 
 # ---------------------------------------------------------------------------- 6. sampling walk
