@@ -18,7 +18,7 @@ Conventions (the lecture's, generalised from bigrams to n-grams):
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
@@ -82,6 +82,24 @@ class SampleStep:
 
     context: str
     probs: torch.Tensor  # shape (V,), a copy the caller may keep or change
+    index: int
+    char: str
+    prob: float
+
+    @property
+    def is_end(self) -> bool:
+        return self.index == 0
+
+
+@dataclass(frozen=True)
+class WalkStep:
+    """One draw of the inverse-CDF walk-through (see sample_walk): the distribution, its
+    running total, the uniform number u that was drawn and the character u selects."""
+
+    context: str
+    probs: torch.Tensor  # shape (V,), the (temperature / top-k adjusted) distribution
+    cumulative: torch.Tensor  # shape (V,), float64 running total of probs
+    u: float
     index: int
     char: str
     prob: float
@@ -321,6 +339,65 @@ def sample_steps(
     return steps
 
 
+def inverse_cdf_index(probs: torch.Tensor, u: float) -> tuple[int, torch.Tensor]:
+    """The first index whose cumulative probability exceeds u, and the cumulative sums.
+
+    This is sampling by inverse transform: for u ~ U(0, 1) the index has the distribution
+    `probs`, the same distribution torch.multinomial draws from.
+    """
+    cumulative = torch.cumsum(probs.detach().to(torch.float64), dim=0)
+    index = int(torch.searchsorted(cumulative, torch.tensor([u], dtype=torch.float64), right=True))
+    if index >= cumulative.numel():
+        # Rounding can leave the total a hair below u: take the last possible outcome.
+        index = int(torch.nonzero(probs > 0).flatten()[-1])
+    return index, cumulative
+
+
+def sample_walk(
+    next_char_probs: Callable[[tuple[int, ...]], torch.Tensor],
+    n: int,
+    itos: Sequence[str],
+    seed: int,
+    temperature: float = 1.0,
+    top_k: int | None = None,
+    max_length: int = DEFAULT_MAX_LENGTH,
+) -> list[WalkStep]:
+    """One word drawn step by step with visible random numbers, for teaching.
+
+    Each step draws u = torch.rand(1, generator=g) from one generator seeded with `seed` and
+    picks the first character whose cumulative probability exceeds u. The words have the
+    same distribution as sample_words' but come from a different random stream, so the
+    same seed gives a different word than torch.multinomial would.
+    """
+    _check_sampling(n, itos, temperature, top_k, max_length)
+    generator = _seeded_generator(seed)
+    steps: list[WalkStep] = []
+    context = (0,) * (n - 1)
+    while True:
+        probs = _adjust_distribution(next_char_probs(context), temperature, top_k)
+        if not float(probs.sum()) > 0:
+            raise ValueError(
+                "The model has no probabilities for this context (it never saw it, and "
+                "smoothing is 0), so it cannot continue the word."
+            )
+        u = float(torch.rand(1, generator=generator, dtype=torch.float64))
+        index, cumulative = inverse_cdf_index(probs, u)
+        steps.append(
+            WalkStep(
+                context="".join(itos[i] for i in context),
+                probs=probs.detach().clone(),
+                cumulative=cumulative,
+                u=u,
+                index=index,
+                char=itos[index],
+                prob=float(probs[index]),
+            )
+        )
+        if index == 0 or len(steps) == max_length:
+            return steps
+        context = (*context[1:], index)
+
+
 def _draw_word(next_char_probs, n, generator, temperature, top_k, max_length):
     """Yields (context, distribution, drawn index) until `.` is drawn or max_length is hit."""
     context = (0,) * (n - 1)
@@ -504,6 +581,25 @@ class _NGramModel:
             max_length=max_length,
         )
 
+    def sample_walk(
+        self,
+        seed: int,
+        temperature: float = 1.0,
+        top_k: int | None = None,
+        max_length: int = DEFAULT_MAX_LENGTH,
+    ) -> list[WalkStep]:
+        """One word drawn by inverse-CDF sampling, every u shown; see sample_walk."""
+        self._require_fitted()
+        return sample_walk(
+            self._distribution_source(),
+            self.n,
+            self.itos,
+            seed,
+            temperature=temperature,
+            top_k=top_k,
+            max_length=max_length,
+        )
+
 
 # --------------------------------------------------------------------------------------------
 # The counting model
@@ -606,6 +702,8 @@ class NeuralNGram(_NGramModel):
         self.seed = seed
         self._W: torch.Tensor | None = None
         self._loss_history: tuple[float, ...] = ()
+        self._data_loss_history: tuple[float, ...] = ()
+        self._eval_history: MappingProxyType = MappingProxyType({})
         if self._table is not None:
             self._W = self.initial_weights()
 
@@ -646,6 +744,17 @@ class NeuralNGram(_NGramModel):
         return self._loss_history
 
     @property
+    def data_loss_history(self) -> tuple[float, ...]:
+        """The data part (mean NLL, without the reg term) of each loss in loss_history."""
+        return self._data_loss_history
+
+    @property
+    def eval_history(self) -> MappingProxyType:
+        """name -> mean NLL on that word set at each step of the last fit (see fit's
+        eval_words), recorded at the same moments as loss_history."""
+        return self._eval_history
+
+    @property
     def probs(self) -> torch.Tensor:
         """Probability table of shape (V,) * n, like CountNGram.probs: softmax of the logits of
         every possible context. For n=2 it is softmax(W) row by row."""
@@ -658,6 +767,15 @@ class NeuralNGram(_NGramModel):
             probs = torch.softmax(_context_logits(self._W, context_ids, vocab_size), dim=-1)
         return probs.reshape((vocab_size,) * self.n)
 
+    def logits_for_context(self, context: str) -> torch.Tensor:
+        """The logits (V,) the net computes after `context` (n-1 characters): the one-hot
+        vectors of the context concatenated, times W. For n=2 it is W's row of the character.
+        softmax of it is probs_for_context(context). A fresh tensor."""
+        self._require_fitted()
+        context_ids = torch.tensor([self._ready_table().encode_context(context, self.n)])
+        with torch.no_grad():
+            return _context_logits(self._W, context_ids, self.vocab_size)[0].clone()
+
     def fit(
         self,
         words: Iterable[str],
@@ -666,6 +784,7 @@ class NeuralNGram(_NGramModel):
         reg: float = 0.01,
         on_step: Callable[[int, float], bool | None] | None = None,
         method: str = "fast",
+        eval_words: Mapping[str, Iterable[str]] | None = None,
     ) -> list[float]:
         """Train from the initial weights with plain full-batch gradient descent.
 
@@ -679,6 +798,11 @@ class NeuralNGram(_NGramModel):
         (context, next character) pairs instead; it gives the same losses (see
         _distinct_pair_loss). If the loss or the weights become inf or NaN, raises
         TrainingDiverged and the model keeps its previous weights.
+
+        Alongside, data_loss_history records the mean NLL part of each loss (the reg term
+        left out), and eval_words (name -> words, e.g. {"dev": dev_words}) adds the mean
+        NLL on each of those word sets at every step to eval_history: the numbers a
+        train/dev loss curve needs, without a second pass.
         """
         if method not in FIT_METHODS:
             raise ValueError(f"method must be one of {', '.join(FIT_METHODS)}, not {method!r}.")
@@ -711,15 +835,28 @@ class NeuralNGram(_NGramModel):
             data_loss = _distinct_pair_loss(ngram_ids, vocab_size, self.n)
         else:
             data_loss = _lecture_loss(ngram_ids, vocab_size, self.n)
+        evaluators = {}
+        for name, eval_list in (eval_words or {}).items():
+            eval_list = tuple(eval_list)
+            eval_ids = _encode_ngrams(table, _padded_text(eval_list, self.n), eval_list, self.n)
+            evaluators[name] = _distinct_pair_loss(eval_ids, vocab_size, self.n)
 
         W = _initial_weights(self.n, vocab_size, self.seed).requires_grad_(True)
         history: list[float] = []
+        data_history: list[float] = []
+        tracked: dict[str, list[float]] = {name: [] for name in evaluators}
         for step in range(steps):
-            loss = data_loss(W) + reg * (W**2).mean()
+            data = data_loss(W)
+            loss = data + reg * (W**2).mean()
             loss_value = loss.item()
             if not math.isfinite(loss_value):
                 raise TrainingDiverged(step, history, lr)
             history.append(loss_value)
+            data_history.append(data.item())
+            if evaluators:
+                with torch.no_grad():
+                    for name, evaluate in evaluators.items():
+                        tracked[name].append(evaluate(W).item())
             W.grad = None
             loss.backward()
             W.data += -lr * W.grad
@@ -731,6 +868,8 @@ class NeuralNGram(_NGramModel):
         self._table = table
         self._W = W.detach()
         self._loss_history = tuple(history)
+        self._data_loss_history = tuple(data_history)
+        self._eval_history = MappingProxyType({k: tuple(v) for k, v in tracked.items()})
         return history
 
     def _ngram_log_probs(self, ngram_ids: np.ndarray) -> np.ndarray:

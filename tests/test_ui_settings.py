@@ -198,3 +198,35 @@ def test_a_link_value_cannot_inject_markdown_into_the_warning():
     assert len(at.warning) == 1
     message = at.warning[0].value
     assert message.count("`") == 2  # only the code span the app itself opened and closed
+
+
+def runtime_options_page():
+    import streamlit as st
+
+    from ui.settings import PageSettings, Setting
+
+    settings = PageSettings(
+        "demo", [Setting("row", "Row", "e", kind="text", max_chars=3, widget="selectbox")]
+    )
+    settings.start()
+    choices = st.session_state.get("choices", (".", "a", "e"))
+    settings.widget("row", options=choices)
+    settings.sync_link()
+    st.write(f"row={settings['row']}")
+
+
+def test_choices_given_at_run_time_are_offered_and_enforced():
+    """A text setting drawn as a selectbox whose options come from the user's data."""
+    at = AppTest.from_function(runtime_options_page, default_timeout=30)
+    at.query_params.update({"row": "a"})
+    at.run()
+    assert at.selectbox(key="w:demo:row").options == [".", "a", "e"]
+    assert at.selectbox(key="w:demo:row").value == "a"
+    # New data without that character: the first option is used, and the link follows.
+    at.session_state["choices"] = (".", "x", "y")
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="w:demo:row").value == "."
+    assert "row=." in [m.value for m in at.markdown]
+    at.selectbox(key="w:demo:row").set_value("y").run()
+    assert at.query_params.get("row") == "y"

@@ -46,13 +46,17 @@ def line_chart(
     reference_lines: Mapping[str, float] | None = None,
     log_y: bool = False,
     height: int | None = None,
+    y_domain: tuple[float, float] | None = None,
 ) -> alt.TopLevelMixin:
     """Curves of `y` against `x`, one per value of `series`, with optional horizontal lines.
 
     `reference_lines` maps a label to a y value, e.g. {"counts model NLL": 2.4544}; each is
     drawn dashed and named in the legend, so a claim such as "the two models agree" is seen.
+    `y_domain` fixes the y range (to zoom in on where curves meet); what falls outside is cut.
     """
     scale = alt.Scale(type="log") if log_y else alt.Scale(zero=False)
+    if y_domain is not None:
+        scale = alt.Scale(type="log" if log_y else "linear", domain=list(y_domain))
     encoding = {
         "x": alt.X(f"{x}:Q", title=x_title or x),
         "y": alt.Y(f"{y}:Q", title=y_title or y, scale=scale),

@@ -244,9 +244,29 @@ class PageSettings:
 
     # -- widgets ----------------------------------------------------------------------------
 
-    def widget(self, key: str, container: Any = None, *, disabled: bool = False) -> Any:
-        """Draw the setting's widget (unless presenter mode hides it) and return its value."""
+    def widget(
+        self,
+        key: str,
+        container: Any = None,
+        *,
+        disabled: bool = False,
+        options: Sequence[Any] | None = None,
+    ) -> Any:
+        """Draw the setting's widget (unless presenter mode hides it) and return its value.
+
+        `options` gives the choices of a selectbox, radio or segmented control at run time,
+        for choices that depend on the user's data (the characters of their word list). A
+        stored value that is not among them falls back to the first one.
+        """
         setting = self.settings[key]
+        choices = setting.options
+        if options is not None:
+            choices = tuple(options)
+            if not choices:
+                raise ValueError(f"no options to choose {key!r} from")
+            if not any(_same_option(option, self._store[key]) for option in choices):
+                self._store[key] = choices[0]
+                st.session_state.pop(self._widget_key(key), None)
         if is_hidden(key):
             return self._store[key]
         where = container if container is not None else st
@@ -272,24 +292,22 @@ class PageSettings:
         elif kind in {"selectbox", "radio", "segmented", "select_slider"}:
             format_func = setting.option_labels or _default_option_label
             if kind == "selectbox":
-                value = where.selectbox(
-                    setting.label, setting.options, format_func=format_func, **common
-                )
+                value = where.selectbox(setting.label, choices, format_func=format_func, **common)
             elif kind == "radio":
                 value = where.radio(
-                    setting.label, setting.options, format_func=format_func, horizontal=True,
+                    setting.label, choices, format_func=format_func, horizontal=True,
                     **common,
                 )  # fmt: skip
             elif kind == "segmented":
                 value = where.segmented_control(
-                    setting.label, setting.options, format_func=format_func,
+                    setting.label, choices, format_func=format_func,
                     selection_mode="single", **common,
                 )  # fmt: skip
                 if value is None:  # clicking the selected segment clears it; keep the value
                     value = self._store[key]
             else:
                 value = where.select_slider(
-                    setting.label, setting.options, format_func=format_func, **common
+                    setting.label, choices, format_func=format_func, **common
                 )
         elif kind == "text_input":
             value = where.text_input(setting.label, max_chars=setting.max_chars, **common)

@@ -41,6 +41,14 @@ LESSON_PAGES: tuple[PageInfo, ...] = (
         section=LESSON_1,
         summary="One neuron as a live graph: how every gradient follows from the chain rule.",
     ),
+    PageInfo(
+        path="pages/bigram.py",
+        title="Bigram",
+        icon=":material/grid_on:",
+        section=LESSON_2,
+        summary="A character model of names built by counting and as a neural net, side by "
+        "side: their losses, tables and samples agree.",
+    ),
 )
 
 ALL_PAGES: tuple[PageInfo, ...] = (HOME, *LESSON_PAGES)

@@ -1,0 +1,63 @@
+"""The Bigram page in a real Chromium: the heatmaps render, a click on the count table picks
+its row, Train trains, and nothing raises."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+from tests.browser.harness import REPO_ROOT, exceptions_on_page, screenshot, wait_for_streamlit
+
+README_SCREENSHOT = REPO_ROOT / "docs" / "screenshots" / "bigram.png"
+CHART = '[data-testid="stVegaLiteChart"]'
+ROW_SELECT = ".st-key-w-bigram-row"  # the fallback selectbox of the same setting
+HEATMAP = ".st-key-bigram-heatmap"  # st.vega_lite_chart(key="bigram:heatmap")
+
+
+def row_shown(page) -> str:
+    """The value the row selectbox displays."""
+    return page.locator(f"{ROW_SELECT} input").input_value().strip()
+
+
+def test_heatmaps_render_a_click_picks_a_row_and_train_works(page, server):
+    page.goto(server.url + "/bigram")
+    wait_for_streamlit(page, timeout_ms=120_000)
+    assert not exceptions_on_page(page)
+
+    heatmap = page.locator(HEATMAP)
+    heatmap.locator("canvas, svg").first.wait_for(timeout=30_000)
+    box = heatmap.bounding_box()
+    assert box and box["height"] > 500, box  # 27 rows of labelled cells
+    # The count table, the row distribution, W and log(counts), the loss curves...
+    assert page.locator(CHART).count() >= 6
+
+    assert row_shown(page).startswith(".")
+    # A click in the middle of the table lands on a cell of some row other than '.'.
+    heatmap.click(position={"x": box["width"] / 2, "y": box["height"] / 2})
+    wait_for_streamlit(page)
+    page.wait_for_function(
+        f"""() => !document.querySelector("{ROW_SELECT} input").value.includes('(start of')""",
+        timeout=30_000,
+    )
+    picked = row_shown(page)
+    assert len(picked) == 1 and picked.isalpha(), picked
+
+    page.get_by_role("button", name="Train").click()
+    wait_for_streamlit(page, timeout_ms=120_000)
+    assert page.get_by_text("After 500 steps").count() == 1
+    assert not exceptions_on_page(page)
+
+
+def test_reached_from_the_navigation_in_wide_layout(page, server):
+    page.goto(server.url)
+    wait_for_streamlit(page)
+    page.get_by_test_id("stSidebarNavLink").filter(has_text="Bigram").click()
+    wait_for_streamlit(page, timeout_ms=120_000)
+    page.locator(HEATMAP).locator("canvas, svg").first.wait_for(timeout=30_000)
+    assert not exceptions_on_page(page)
+    # A tall window, so the screenshot shows the data panel and the whole count table.
+    page.set_viewport_size({"width": 1400, "height": 2300})
+    page.wait_for_timeout(1000)
+    shot = screenshot(page, "bigram")
+    if os.environ.get("UPDATE_README_SCREENSHOTS") == "1":
+        shutil.copyfile(shot, README_SCREENSHOT)

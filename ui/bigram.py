@@ -1,0 +1,430 @@
+"""The Bigram page's settings, data, models and per-user state.
+
+What is shared between users and what is not:
+- the built-in name lists and fitted counts models are shared (`shared_resource`, bounded)
+  and never changed after they are built;
+- an uploaded word list, the trained neural nets, the walk-through position and the page's
+  small caches live in this user's session state under keys starting with "bigram:".
+The panels that draw all this are in ui/bigram_panels.py; the chart builders in
+ui/bigram_charts.py.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import streamlit as st
+import torch
+
+from data.names import DEFAULT_YEAR, FIRST_YEAR, LAST_YEAR, SEXES, ssa_names
+from data.splits import Splits, shuffled_split
+from data.vocab import Vocabulary
+from data.words import parse_word_list
+from models.ngram import LECTURE_SEED, CountNGram, NeuralNGram, TrainingDiverged
+from ui.bigram_charts import loss_curves
+from ui.cache import shared_resource
+from ui.settings import PageSettings, Setting
+
+SPLIT_SEED = 42  # makemore's split: shuffle with this seed, then 80% / 10% / 10%
+ORDERS = (2, 3, 4)
+ORDER_NAMES = {2: "bigram", 3: "trigram", 4: "4-gram"}
+MAX_RUNS = 6  # trained nets kept per user (one per data set and n)
+SEX_LABELS = {"both": "girls and boys", "F": "girls", "M": "boys"}
+
+SETTINGS = PageSettings(
+    "bigram",
+    [
+        Setting("data", "Words", "ssa", kind="choice", options=("ssa", "upload"), widget="radio",
+                option_labels={"ssa": "Built-in US baby names",
+                               "upload": "My own word list"}.get),
+        Setting("year", "Year", DEFAULT_YEAR, kind="int", min_value=FIRST_YEAR,
+                max_value=LAST_YEAR, widget="slider+number"),
+        Setting("sex", "Names given to", "both", kind="choice", options=SEXES,
+                widget="segmented", option_labels=SEX_LABELS.get),
+        Setting("top_n", "Keep the most popular names (0 = all)", 0, kind="int", min_value=0,
+                max_value=40_000, step=500,
+                help="Names are ranked by how many babies got them that year."),
+        Setting("word", "A word to take apart", "emma", kind="text", max_chars=50),
+        Setting("n", "Model size n", 2, kind="choice", options=ORDERS, widget="segmented",
+                option_labels=lambda n: f"n = {n} ({ORDER_NAMES[n]})",
+                help="How many characters an n-gram has: the model predicts the last one "
+                     "from the n - 1 before it. Both models use the same n."),
+        Setting("smoothing", "Smoothing k (added to every count)", 1.0, min_value=0.0,
+                max_value=100.0, step=0.1, widget="slider+number",
+                help="The lecture adds 1 to every count (k = 1), so that no n-gram has "
+                     "probability 0."),
+        Setting("prefix", "First n - 2 characters of the context", "", kind="text",
+                max_chars=2, help="For n > 2 the count table has n dimensions; the heatmap "
+                                  "shows the slice whose contexts start with these characters."),
+        Setting("row", "Row (last character of the context)", ".", kind="text", max_chars=1,
+                widget="selectbox", help="Or click a cell of the heatmap.",
+                option_labels=lambda ch: ". (start of a word)" if ch == "." else ch),
+        Setting("lr", "Learning rate", 50.0, min_value=0.1, max_value=500.0, step=0.1,
+                widget="slider+number"),
+        Setting("steps", "Steps", 500, kind="int", min_value=1, max_value=5000, step=10,
+                widget="slider+number"),
+        Setting("reg", "Regularisation (reg)", 0.001, min_value=0.0, max_value=1.0,
+                step=0.001, format="%.4f",
+                help="loss = mean NLL + reg * mean(W**2). The lecture uses 0.01."),
+        Setting("seed", "Seed of the initial weights", LECTURE_SEED, kind="int", min_value=0,
+                max_value=2**31 - 1, help="2147483647 is the lecture's seed."),
+        Setting("centre", "Remove each row's mean (the per-row constant)", True, kind="bool"),
+        Setting("zoom", "Zoom in where the curves meet", True, kind="bool"),
+        Setting("num_samples", "Names to sample", 10, kind="int", min_value=1, max_value=100),
+        Setting("sample_seed", "Sampling seed", LECTURE_SEED, kind="int", min_value=0,
+                max_value=2**31 - 1),
+        Setting("temperature", "Temperature", 1.0, min_value=0.05, max_value=5.0, step=0.05,
+                widget="slider+number",
+                help="Divides the log-probabilities before sampling: below 1 favours likely "
+                     "characters, above 1 flattens the distribution."),
+        Setting("top_k", "Top-k (0 = all characters)", 0, kind="int", min_value=0,
+                max_value=200, help="Sample only among the k most likely next characters."),
+        Setting("score", "A word to score", "andrejq", kind="text", max_chars=50),
+        Setting("weights", "Weights", "initial", kind="choice", options=("initial", "trained"),
+                widget="segmented",
+                option_labels={"initial": "initial W (before training)",
+                               "trained": "trained W"}.get),
+        Setting("walk_model", "Sample from", "counts", kind="choice",
+                options=("counts", "neural"), widget="segmented",
+                option_labels={"counts": "counts model", "neural": "neural net"}.get),
+        Setting("walk_seed", "Walk-through seed", 0, kind="int", min_value=0,
+                max_value=2**31 - 1),
+    ],
+)  # fmt: skip
+
+INTRO = (
+    "Build makemore's character model twice: once by **counting** which character follows "
+    "which, once as a **one-layer neural net** trained by gradient descent. Press *Train* and "
+    "watch the net's loss settle onto the counting model's NLL line: the two models end up "
+    "the same, as the lecture shows. Then try smoothing k against regularisation, score your "
+    "own name, walk through sampling one character at a time, or switch to n = 3."
+)
+
+# Session-state keys of this page (settings use "settings:bigram" and "w:bigram:...").
+UPLOAD_KEY = "bigram:upload"
+UPLOADER_KEY = "bigram:uploader"
+RUNS_KEY = "bigram:runs"
+MEMO_KEY = "bigram:memo"
+HEATMAP_KEY = "bigram:heatmap"
+WALK_KEY = "bigram:walk"
+
+
+# -------------------------------------------------------------------------------- data
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A word list ready for the models: its splits and vocabulary. Never changed."""
+
+    key: str  # identifies the words, for caches: "ssa:2017:both:0", "upload:<digest>"
+    label: str
+    words: tuple[str, ...]
+    splits: Splits
+    vocab: Vocabulary
+    train_set: frozenset[str]
+
+
+def build_dataset(words: tuple[str, ...], key: str, label: str) -> Dataset:
+    splits = shuffled_split(words, seed=SPLIT_SEED)
+    return Dataset(key, label, words, splits, Vocabulary.from_words(words), frozenset(splits.train))
+
+
+@shared_resource(max_entries=12)
+def ssa_dataset(year: int, sex: str, top_n: int) -> Dataset:
+    words = ssa_names(year, sex, top_n or None)
+    who = SEX_LABELS[sex]
+    kept = f"the {len(words):,} most popular" if top_n else f"all {len(words):,}"
+    label = f"{kept} names given to {who} in the US in {year}"
+    return build_dataset(words, f"ssa:{year}:{sex}:{top_n}", label)
+
+
+def take_upload(file: Any) -> None:
+    """Parse a newly uploaded file into this user's data; a bad file leaves the previous
+    data in place and keeps its message until another file is chosen."""
+    state = upload_state()
+    if file is None:
+        state["file_id"], state["error"] = None, None
+        return
+    if file.file_id == state["file_id"]:
+        return
+    state["file_id"] = file.file_id
+    try:
+        words = tuple(parse_word_list(file.getvalue()))
+        digest = hashlib.sha256("\n".join(words).encode()).hexdigest()[:16]
+        label = f"{len(words):,} words from {file.name}"
+        state["dataset"] = build_dataset(words, f"upload:{digest}", label)
+        state["error"] = None
+    except ValueError as error:
+        state["error"] = f"{file.name} was not loaded: {error}"
+
+
+def upload_state() -> dict[str, Any]:
+    return st.session_state.setdefault(
+        UPLOAD_KEY, {"file_id": None, "dataset": None, "error": None}
+    )
+
+
+# -------------------------------------------------------------------------------- counts
+
+
+@dataclass(frozen=True)
+class CountsFit:
+    model: CountNGram
+    nll: dict[str, float]  # split name -> mean NLL (nan for an empty split)
+
+
+@shared_resource(max_entries=24)
+def fitted_counts(data_key: str, n: int, smoothing: float, _dataset: Dataset) -> CountsFit:
+    """The counts model of the training split; `_dataset` is not hashed, data_key names it."""
+    model = CountNGram(n=n, smoothing=smoothing, vocab=_dataset.vocab).fit(_dataset.splits.train)
+    nll = {name: split_nll(model, words) for name, words in _dataset.splits._asdict().items()}
+    return CountsFit(model, nll)
+
+
+def split_nll(model: CountNGram | NeuralNGram, words: tuple[str, ...]) -> float:
+    return model.nll(words) if words else math.nan
+
+
+# -------------------------------------------------------------------------------- neural
+
+
+@dataclass
+class NeuralRun:
+    """One training run of this user's neural net, with the settings it was trained with."""
+
+    data_key: str
+    n: int
+    seed: int
+    lr: float
+    steps: int
+    reg: float
+    model: NeuralNGram
+    seconds: float
+    nll: dict[str, float]
+    ident: str = ""  # names this run in the page's caches
+
+    def __post_init__(self) -> None:
+        self.ident = self.ident or uuid.uuid4().hex
+
+    def settings(self) -> dict[str, Any]:
+        return {"seed": self.seed, "lr": self.lr, "steps": self.steps, "reg": self.reg}
+
+
+def current_run(dataset: Dataset, n: int) -> NeuralRun | None:
+    return st.session_state.get(RUNS_KEY, {}).get((dataset.key, n))
+
+
+def _keep_run(run: NeuralRun) -> None:
+    runs = st.session_state.setdefault(RUNS_KEY, {})
+    runs.pop((run.data_key, run.n), None)
+    runs[(run.data_key, run.n)] = run
+    while len(runs) > MAX_RUNS:
+        runs.pop(next(iter(runs)))
+
+
+def train(dataset: Dataset, n: int, values: dict[str, Any], area: Any) -> NeuralRun | None:
+    """Train a fresh net with a progress bar and a live loss curve drawn in `area`.
+
+    Returns the run (also kept in the session), or None after showing why it failed; the
+    user's previous run is kept either way.
+    """
+    steps = values["steps"]
+    progress = area.progress(0.0, text="Training...")
+    live = area.empty()
+    every = max(1, steps // 10)  # each redraw of the live curve costs ~15 ms
+    losses: list[float] = []
+
+    def on_step(step: int, loss: float) -> None:
+        losses.append(loss)
+        if (step + 1) % every == 0 or step + 1 == steps:
+            progress.progress(
+                (step + 1) / steps, text=f"Step {step + 1} of {steps}: loss {loss:.4f}"
+            )
+            live.altair_chart(loss_curves(losses, None, {}, title="Training loss (live)",
+                                          height=180), width="stretch")  # fmt: skip
+
+    model = NeuralNGram(n=n, seed=values["seed"], vocab=dataset.vocab)
+    dev = dataset.splits.dev
+    start = time.perf_counter()
+    try:
+        model.fit(dataset.splits.train, steps=steps, lr=values["lr"], reg=values["reg"],
+                  on_step=on_step, eval_words={"dev": dev} if dev else None)  # fmt: skip
+    except TrainingDiverged as error:
+        progress.empty()
+        area.error(f"{error} Your previous run is kept.", icon=":material/warning:")
+        return None
+    except ValueError as error:
+        progress.empty()
+        area.error(f"The net could not be trained: {error}", icon=":material/error:")
+        return None
+    seconds = time.perf_counter() - start
+    progress.empty()
+    live.empty()
+    nll = {name: split_nll(model, words) for name, words in dataset.splits._asdict().items()}
+    run = NeuralRun(dataset.key, n, values["seed"], values["lr"], steps, values["reg"], model,
+                    seconds, nll)  # fmt: skip
+    _keep_run(run)
+    return run
+
+
+# -------------------------------------------------------------------------------- small caches
+
+
+def memo(name: str, key: Any, compute: Callable[[], Any]) -> Any:
+    """This user's last value of `compute` for `name`, recomputed only when `key` changes.
+
+    One entry per name, so the cache stays as small as the page; per user, so nothing a
+    user computes from their own model is shared.
+    """
+    store = st.session_state.setdefault(MEMO_KEY, {})
+    hit = store.get(name)
+    if hit is not None and hit[0] == key:
+        return hit[1]
+    value = compute()
+    store[name] = (key, value)
+    return value
+
+
+def altair_spec(chart: Any) -> dict[str, Any]:
+    """The Vega-Lite spec Streamlit makes of an Altair chart, data already in Arrow form.
+
+    Converting a chart (validating it, serialising its data) costs 5-25 ms; keeping the
+    result lets a rerun that did not change a chart skip that work.
+    """
+    try:  # Streamlit's own conversion (st.altair_chart uses it), so the chart looks the same
+        from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
+    except ImportError:  # a later Streamlit may move it: plain Altair output works too
+        return chart.to_dict()
+    return _convert_altair_to_vega_lite_spec(chart)
+
+
+def draw_chart(name: str, cache_key: Any, build: Callable[[], Any], where: Any = None,
+               **options: Any) -> Any:  # fmt: skip
+    """Draw the Altair chart `build()` makes, built and converted again only when
+    `cache_key` changes (see memo). `options` go to st.vega_lite_chart (width, key,
+    on_select...)."""
+    spec = memo(name, cache_key, lambda: altair_spec(build()))
+    # Streamlit moves the datasets out of the spec it is given: hand it a shallow copy.
+    return (where or st).vega_lite_chart(spec=dict(spec), **options)
+
+
+def clean_word(raw: str) -> str:
+    """A typed word as the models see it: trimmed and lowercased, like the data."""
+    return raw.strip().lower()
+
+
+def word_problem(word: str, vocab: Vocabulary) -> str | None:
+    """Why the models cannot read `word`, or None when they can."""
+    if not word:
+        return "Type a word."
+    if "." in word:
+        return "'.' marks the start and end of words, so a word cannot contain it."
+    unknown = sorted(set(word) - set(vocab.itos))
+    if unknown:
+        shown = ", ".join(repr(ch) for ch in unknown)
+        return (
+            f"{shown} {'is' if len(unknown) == 1 else 'are'} not in the vocabulary of these "
+            f"words ({''.join(vocab.itos[1:])}), so the models have no row or column for it."
+        )
+    return None
+
+
+def format_nll(value: float) -> str:
+    if math.isnan(value):
+        return "–"
+    return "∞" if math.isinf(value) else f"{value:.4f}"
+
+
+# -------------------------------------------------------------------------------- tables
+
+
+def slice_prefix(n: int, raw: str, vocab: Vocabulary) -> tuple[str, str | None]:
+    """The first n-2 characters of the heatmap's contexts, and a message if `raw` was not
+    usable (then the contexts start with '.', the start of a word)."""
+    if n == 2:
+        return "", None
+    fallback = "." * (n - 2)
+    if raw == "":
+        return fallback, None
+    if len(raw) != n - 2:
+        return fallback, (
+            f"The slice needs {n - 2} character(s) for n = {n}, not {raw!r}; showing {fallback!r}."
+        )
+    unknown = [ch for ch in raw if ch not in vocab]
+    if unknown:
+        return fallback, f"{unknown[0]!r} is not in the vocabulary; showing {fallback!r}."
+    return raw, None
+
+
+def count_slice(model: CountNGram, prefix: str) -> np.ndarray:
+    """counts[prefix + c, next] for every character c: the 2-D slice the heatmap shows."""
+    index = tuple(model.stoi[ch] for ch in prefix)
+    return model.counts[index].numpy()
+
+
+def logit_slice(model: NeuralNGram, prefix: str) -> np.ndarray:
+    """The net's logits for the contexts prefix + c, one row per character c."""
+    rows = [model.logits_for_context(prefix + ch) for ch in model.itos]
+    return torch.stack(rows).numpy()
+
+
+@dataclass(frozen=True)
+class RowConstantGap:
+    """How far W is from log(counts + k) once each row's constant is taken out."""
+
+    largest: float  # max |(W - log(N + k)) - its row mean| over finite cells
+    where: str  # the n-gram of that cell
+    where_count: int  # how often that n-gram occurs in the training words
+    typical: float  # the same |...| averaged over the training n-grams (weighted by count)
+
+
+def row_constant_gap(logits: np.ndarray, counts: np.ndarray, smoothing: float,
+                     labels: list[str], itos: tuple[str, ...]) -> RowConstantGap:  # fmt: skip
+    with np.errstate(divide="ignore"):
+        difference = logits - np.log(counts + smoothing)
+    finite = np.isfinite(difference)
+    if not finite.any():
+        return RowConstantGap(math.nan, "", 0, math.nan)
+    row_means = np.array([
+        difference[i, finite[i]].mean() if finite[i].any() else 0.0
+        for i in range(difference.shape[0])
+    ])  # fmt: skip
+    spread = np.where(finite, np.abs(difference - row_means[:, None]), 0.0)
+    row, col = divmod(int(spread.argmax()), spread.shape[1])
+    total = counts.sum()
+    typical = float((spread * counts).sum() / total) if total else math.nan
+    return RowConstantGap(float(spread[row, col]), labels[row] + itos[col],
+                          int(counts[row, col]), typical)  # fmt: skip
+
+
+def centred(table: np.ndarray) -> np.ndarray:
+    """Each row minus the mean of its finite entries (non-finite entries stay as they are)."""
+    finite = np.isfinite(table)
+    sums = np.where(finite, table, 0.0).sum(axis=1)
+    means = sums / np.maximum(finite.sum(axis=1), 1)
+    return table - means[:, None]
+
+
+@dataclass(frozen=True)
+class TableDifference:
+    largest: float
+    where: str  # the n-gram with the largest difference
+    counts_prob: float
+    neural_prob: float
+
+
+def largest_difference(counts_probs: torch.Tensor, neural_probs: torch.Tensor,
+                       itos: tuple[str, ...]) -> TableDifference:  # fmt: skip
+    difference = (neural_probs - counts_probs).abs()
+    flat = int(difference.argmax())
+    index = np.unravel_index(flat, tuple(difference.shape))
+    where = "".join(itos[i] for i in index)
+    return TableDifference(float(difference.reshape(-1)[flat]), where,
+                           float(counts_probs[index]), float(neural_probs[index]))  # fmt: skip
