@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import streamlit as st
+from streamlit import config
 from streamlit.runtime.pages_manager import PagesManager
 
 from ui.settings import PageSettings, is_hidden, presenting, set_presenter
@@ -31,7 +32,10 @@ def run_inside_the_app() -> None:
     switch the server to st.navigation mode (the flag st.navigation itself clears) and rerun:
     the rerun goes through dashboard.py, which opens the page the link asked for.
     """
-    if PagesManager.uses_pages_directory:
+    # AppTest resets the flag before every run, so a rerun there would happen on every
+    # interaction and drop button clicks; AppTest runs stay in the legacy mode instead (see
+    # tests/test_app_pages.py), which runs the page alone, as the pages are written to allow.
+    if PagesManager.uses_pages_directory and not config.get_option("global.appTest"):
         PagesManager.uses_pages_directory = False
         st.rerun()
 
