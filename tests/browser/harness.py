@@ -127,6 +127,29 @@ def wait_for_streamlit(page, timeout_ms: float = 60_000) -> None:
     )
 
 
+_WATCH_RUNS = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    window.__scriptRuns = 0;
+    if (window.__runObserver) window.__runObserver.disconnect();
+    window.__runObserver = new MutationObserver(() => {
+        if (app.getAttribute('data-test-script-state') === 'running') window.__scriptRuns += 1;
+    });
+    window.__runObserver.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+}"""
+
+
+def act_and_wait(page, action, timeout_ms: float = 60_000) -> None:
+    """Do `action()` (a click, a key press) and wait for the rerun it causes to finish.
+
+    Waiting only for an idle app right after a click can return before the rerun has even
+    started; this watches the app's script state and waits for a run to begin and end.
+    """
+    page.evaluate(_WATCH_RUNS)
+    action()
+    page.wait_for_function("() => window.__scriptRuns > 0", timeout=timeout_ms)
+    wait_for_streamlit(page, timeout_ms)
+
+
 def exceptions_on_page(page) -> list[str]:
     return [e.inner_text() for e in page.query_selector_all('[data-testid="stException"]')]
 

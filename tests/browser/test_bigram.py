@@ -6,7 +6,13 @@ from __future__ import annotations
 import os
 import shutil
 
-from tests.browser.harness import REPO_ROOT, exceptions_on_page, screenshot, wait_for_streamlit
+from tests.browser.harness import (
+    REPO_ROOT,
+    act_and_wait,
+    exceptions_on_page,
+    screenshot,
+    wait_for_streamlit,
+)
 
 README_SCREENSHOT = REPO_ROOT / "docs" / "screenshots" / "bigram.png"
 CHART = '[data-testid="stVegaLiteChart"]'
@@ -33,8 +39,9 @@ def test_heatmaps_render_a_click_picks_a_row_and_train_works(page, server):
 
     assert row_shown(page).startswith(".")
     # A click in the middle of the table lands on a cell of some row other than '.'.
-    heatmap.click(position={"x": box["width"] / 2, "y": box["height"] / 2})
-    wait_for_streamlit(page)
+    act_and_wait(
+        page, lambda: heatmap.click(position={"x": box["width"] / 2, "y": box["height"] / 2})
+    )
     page.wait_for_function(
         f"""() => !document.querySelector("{ROW_SELECT} input").value.includes('(start of')""",
         timeout=30_000,
@@ -42,8 +49,7 @@ def test_heatmaps_render_a_click_picks_a_row_and_train_works(page, server):
     picked = row_shown(page)
     assert len(picked) == 1 and picked.isalpha(), picked
 
-    page.get_by_role("button", name="Train").click()
-    wait_for_streamlit(page, timeout_ms=120_000)
+    act_and_wait(page, page.get_by_role("button", name="Train").click, timeout_ms=120_000)
     assert page.get_by_text("After 500 steps").count() == 1
     assert not exceptions_on_page(page)
 
