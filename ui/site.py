@@ -33,7 +33,15 @@ HOME = PageInfo(
 )
 
 # Lesson pages in teaching order. Only pages that exist are listed: no placeholders.
-LESSON_PAGES: tuple[PageInfo, ...] = ()
+LESSON_PAGES: tuple[PageInfo, ...] = (
+    PageInfo(
+        path="pages/mlp.py",
+        title="Train an MLP",
+        icon=":material/scatter_plot:",
+        section=LESSON_1,
+        summary="Train a micrograd MLP live on 2-D data and watch its decision boundary move.",
+    ),
+)
 
 ALL_PAGES: tuple[PageInfo, ...] = (HOME, *LESSON_PAGES)
 
