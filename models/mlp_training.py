@@ -299,11 +299,17 @@ class Trainer:
             done += 1
         return done
 
-    def run_for(self, seconds: float, clock: Callable[[], float] = time.perf_counter) -> int:
-        """Train until `seconds` have passed (at least one step) or the run finishes."""
+    def run_for(
+        self,
+        seconds: float,
+        max_steps: int | None = None,
+        clock: Callable[[], float] = time.perf_counter,
+    ) -> int:
+        """Train until `seconds` have passed (at least one step), `max_steps` steps are done,
+        or the run finishes; returns how many steps ran."""
         deadline = clock() + seconds
         done = 0
-        while not self.finished:
+        while not self.finished and (max_steps is None or done < max_steps):
             self._one_step()
             done += 1
             if clock() >= deadline:

@@ -299,7 +299,8 @@ def test_run_for_trains_until_the_budget_is_spent():
     ticks = itertools.count()  # a fake clock: every reading is one second later
     assert trainer.run_for(4.5, clock=lambda: float(next(ticks))) == 5
     assert trainer.run_for(0.0) == 1  # at least one step
-    assert trainer.run_for(1e9) == 44 and trainer.finished
+    assert trainer.run_for(1e9, max_steps=7) == 7
+    assert trainer.run_for(1e9) == 37 and trainer.finished
 
 
 @pytest.mark.parametrize(

@@ -45,7 +45,10 @@ from ui.settings import PageSettings, Setting
 
 RUN_KEY = "mlp:run"
 ACTION_KEY = "mlp:action"
-CHUNK_SECONDS = 0.25  # training per live update: long enough to amortise a redraw
+# Each live update trains at most this many steps or this long (a slow network still redraws
+# after one step), so the boundary moves in small steps while a redraw's cost stays amortised.
+STEPS_PER_UPDATE = 10
+CHUNK_SECONDS = 0.25
 TICK_SECONDS = 0.05  # how soon the browser asks for the next chunk
 GRID_CELLS = 40  # the boundary heatmap is GRID_CELLS x GRID_CELLS
 SCORE_CLIP = 2.0  # the heatmap's colour saturates at |score| = 2
@@ -201,9 +204,9 @@ class Run:
         elif self.trainer.finished:
             self.state = "done"
 
-    def advance(self, seconds: float) -> None:
-        """Train for about `seconds` and update the measured rate."""
-        self.trainer.run_for(seconds)
+    def advance(self, seconds: float, max_steps: int) -> None:
+        """Train for about `seconds` or `max_steps` steps and update the measured rate."""
+        self.trainer.run_for(seconds, max_steps)
         elapsed = time.perf_counter() - self.clock_start
         if elapsed > 0:
             self.steps_per_second = (self.trainer.steps_done - self.step_start) / elapsed
@@ -361,7 +364,7 @@ def _live_body() -> None:
         return
     was_training = run.state == "training"
     if was_training:
-        run.advance(CHUNK_SECONDS)
+        run.advance(CHUNK_SECONDS, STEPS_PER_UPDATE)
     draw_run(run)
     if was_training and run.state != "training":
         st.rerun()  # redraw the buttons and stop the fragment's timer
@@ -403,7 +406,7 @@ def draw_run(run: Run) -> None:
             st.markdown("**Predictions** (3-D inputs: no boundary to draw)")
             st.dataframe(predictions_table(run), hide_index=True, width="stretch")
     with right:
-        loss_data, accuracy_data = curve_frames(trainer.history)
+        loss_data, accuracy_data = curve_frames(trainer.history, trainer.full_batch)
         if loss_data.empty:
             st.caption("The loss and accuracy curves appear when training starts.")
         else:
@@ -484,10 +487,10 @@ def graph_dot(run: Run, point: int) -> str | None:
 # ---- tables and charts (plain functions of the data) --------------------------------------------
 
 
-def curve_frames(history) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Long-format loss and accuracy curves; points that are not finite are left out."""
+def curve_frames(history, full_batch: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Long-format loss and accuracy curves (the batch's loss too for minibatches); numbers
+    that are not finite are left out, so a diverged run still draws."""
     loss_rows, accuracy_rows = [], []
-    full_batch = all(r.loss == r.train_loss for r in history)
     for r in history:
         loss_rows.append((r.step, "train", r.train_loss))
         accuracy_rows.append((r.step, "train", r.train_accuracy))
