@@ -23,7 +23,7 @@ page_header(
     "micrograd (from the MLP onwards)",
 )
 
-controls, main = st.columns([1, 2.4], gap="medium")
+controls, main = st.columns([1, 3], gap="medium")
 with controls:
     values = mlp.draw_controls(settings)
 with main:

@@ -69,16 +69,28 @@ def test_the_demo_preset_reproduces_micrograds_published_loss_and_accuracy():
     assert any("Step 100 of 100 · finished" in p.proto.text for p in at.get("progress"))
 
 
-def test_pausing_and_resuming_the_demo_still_gives_the_published_loss():
+def test_pause_stops_training_where_it_is():
+    at = open_page(PAGE)
+    at.number_input(key="w:mlp:steps").set_value(3000).run()
+    at.button(key="mlp:train").click().run()  # this run trains for about a second
+    assert the_run(at).state == "training"
+    at.button(key="mlp:pause").click().run()
+    paused_at = the_run(at).trainer.steps_done
+    assert the_run(at).state == "paused" and 0 < paused_at < 3000
+    at.run()
+    assert the_run(at).trainer.steps_done == paused_at
+    assert at.button(key="mlp:train").label == "Resume"
+    assert any(f"Step {paused_at} of 3000 · paused" in p.proto.text for p in at.get("progress"))
+
+
+def test_steps_then_resume_still_give_the_demos_published_loss():
     at = open_page(PAGE)
     at.button(key="mlp:demo").click().run()
-    paused_at = the_run(at).trainer.steps_done
-    assert 0 < paused_at < 100  # one chunk trained in the run the click started
-    at.button(key="mlp:pause").click().run()
-    at.run()
-    assert the_run(at).state == "paused" and the_run(at).trainer.steps_done == paused_at
-    assert at.button(key="mlp:train").label == "Resume"
-    at.button(key="mlp:train").click().run()
+    at.button(key="mlp:reset").click().run()
+    for _ in range(3):
+        at.button(key="mlp:step").click().run()
+    assert the_run(at).state == "paused" and the_run(at).trainer.steps_done == 3
+    at.button(key="mlp:train").click().run()  # Resume: steps 3 to 99 follow
     train_to_end(at)
     assert shown_loss(at) == (99, pytest.approx(DEMO_STEP_99_LOSS, abs=1e-9))
 

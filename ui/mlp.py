@@ -4,10 +4,13 @@ A run (`Run`: a `Trainer` plus what the page needs around it) lives in `st.sessi
 "mlp:run". Buttons only queue an action ("mlp:action") in their callbacks; the page applies it
 once the settings are read, so a button press always sees this run's widget values.
 
-While a run is training, the live view is a fragment with `run_every`: each rerun of it trains
-for a short time budget, then redraws the curves, the boundary and the rate, so the page stays
-responsive and the browser asks for the next chunk by itself. When training ends (finished,
-diverged or paused), the page reruns as a whole once, which stops the timer.
+While a run is training, the live view is a fragment with `run_every`. Each run of it trains in
+chunks (at most STEPS_PER_UPDATE steps or CHUNK_SECONDS) and redraws the progress, curves and
+boundary in place after every chunk, for about RUN_SECONDS; then the browser's timer starts the
+next fragment run. Any click or widget change interrupts it at the next redraw (Streamlit stops
+a run at its next element), so the page stays responsive, and the trainer is never left half
+way through a step (no element is drawn inside a step). When training ends (finished, diverged
+or paused), the page reruns as a whole once, which redraws the buttons and stops the timer.
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ ACTION_KEY = "mlp:action"
 # after one step), so the boundary moves in small steps while a redraw's cost stays amortised.
 STEPS_PER_UPDATE = 10
 CHUNK_SECONDS = 0.25
+RUN_SECONDS = 1.0  # live updates per script run: up to about this long
 TICK_SECONDS = 0.05  # how soon the browser asks for the next chunk
 GRID_CELLS = 40  # the boundary heatmap is GRID_CELLS x GRID_CELLS
 SCORE_CLIP = 2.0  # the heatmap's colour saturates at |score| = 2
@@ -352,7 +356,7 @@ def draw_notices(run: Run | None, values: dict) -> None:
 
 
 def live_view() -> None:
-    """The run's progress, charts and graph; trains a chunk per rerun while training."""
+    """The run's progress, charts and graph; while training, trains and redraws in chunks."""
     run = current_run()
     ticking = run is not None and run.state == "training"
     st.fragment(run_every=TICK_SECONDS if ticking else None)(_live_body)()
@@ -363,9 +367,17 @@ def _live_body() -> None:
     if run is None:
         return
     was_training = run.state == "training"
-    if was_training:
-        run.advance(CHUNK_SECONDS, STEPS_PER_UPDATE)
-    draw_run(run)
+    view = st.empty()
+    started = time.perf_counter()
+    while True:
+        if run.state == "training":
+            run.advance(CHUNK_SECONDS, STEPS_PER_UPDATE)
+        with view.container():
+            draw_run(run)
+        # Redraw in place for a while before handing back to the fragment's timer: each
+        # rerun costs a round trip to the browser.
+        if run.state != "training" or time.perf_counter() - started > RUN_SECONDS:
+            break
     if was_training and run.state != "training":
         st.rerun()  # redraw the buttons and stop the fragment's timer
 
@@ -394,7 +406,7 @@ def draw_run(run: Run) -> None:
     if trainer.divergence is not None:
         st.error(trainer.divergence.message, icon=":material/warning:")
     draw_metrics(run)
-    left, right = st.columns(2)
+    left, right = st.columns([3, 2])
     with left:
         if trainer.nin == 2:
             st.altair_chart(boundary_chart(run), width="stretch")
@@ -422,7 +434,10 @@ def draw_run(run: Run) -> None:
             )  # fmt: skip
     draw_graph(run)
     with st.expander("Weights", icon=":material/table:"):
-        st.dataframe(weights_table(run), hide_index=True, width="stretch")
+        if run.state == "training":  # a table a student cannot read while it changes
+            st.caption("Shown when training pauses or ends.")
+        else:
+            st.dataframe(weights_table(run), hide_index=True, width="stretch")
 
 
 def draw_metrics(run: Run) -> None:
@@ -540,35 +555,47 @@ def boundary_chart(run: Run) -> alt.LayerChart:
 
 def decision_boundary_chart(grid: pd.DataFrame, points: pd.DataFrame) -> alt.LayerChart:
     """A heatmap of the score (rect marks) with the points on top: red -1, blue +1, the same
-    sign convention as the loss (a positive score predicts +1); test points hollow."""
-    scale_x = alt.Scale(domain=[float(grid["x"].min()), float(grid["x2"].max())], nice=False) \
-        if not grid.empty else alt.Scale()  # fmt: skip
-    scale_y = alt.Scale(domain=[float(grid["y"].min()), float(grid["y2"].max())], nice=False) \
-        if not grid.empty else alt.Scale()  # fmt: skip
+    sign convention as the loss (a positive score predicts +1); test points hollow.
+
+    Channels are spelled out as objects: Altair parses shorthand strings ("x:Q") through a
+    slow path, and this chart is rebuilt at every live update.
+    """
+    if grid.empty:
+        scale_x = scale_y = alt.Scale()
+    else:
+        scale_x = alt.Scale(domain=[float(grid["x"].min()), float(grid["x2"].max())], nice=False)
+        scale_y = alt.Scale(domain=[float(grid["y"].min()), float(grid["y2"].max())], nice=False)
     heat = (
         alt.Chart(grid)
         .mark_rect(opacity=0.85)
         .encode(
-            x=alt.X("x:Q", scale=scale_x, title="x1"),
-            x2="x2:Q",
-            y=alt.Y("y:Q", scale=scale_y, title="x2"),
-            y2="y2:Q",
+            x=alt.X("x", type="quantitative", scale=scale_x, title="x1"),
+            x2=alt.X2("x2"),
+            y=alt.Y("y", type="quantitative", scale=scale_y, title="x2"),
+            y2=alt.Y2("y2"),
             color=alt.Color(
-                "score:Q",
+                "score",
+                type="quantitative",
                 scale=alt.Scale(scheme="redblue", domain=[-SCORE_CLIP, SCORE_CLIP], clamp=True),
                 legend=alt.Legend(title="score"),
             ),
-            tooltip=[alt.Tooltip("score:Q", format=".3f")],
+            tooltip=[alt.Tooltip("score", type="quantitative", format=".3f")],
         )
     )
     class_colors = alt.Scale(domain=["-1", "+1"], range=[NEGATIVE_COLOR, POSITIVE_COLOR])
     encoding = {
-        "x": "x:Q",
-        "y": "y:Q",
-        "color": alt.Color("class:N", scale=class_colors, legend=alt.Legend(title="class")),
-        "tooltip": [alt.Tooltip("x:Q", format=".3f"), alt.Tooltip("y:Q", format=".3f"),
-                    "class:N", "split:N"],
-    }  # fmt: skip
+        "x": alt.X("x", type="quantitative"),
+        "y": alt.Y("y", type="quantitative"),
+        "color": alt.Color(
+            "class", type="nominal", scale=class_colors, legend=alt.Legend(title="class")
+        ),
+        "tooltip": [
+            alt.Tooltip("x", type="quantitative", format=".3f"),
+            alt.Tooltip("y", type="quantitative", format=".3f"),
+            alt.Tooltip("class", type="nominal"),
+            alt.Tooltip("split", type="nominal"),
+        ],
+    }
     train = (
         alt.Chart(points[points["split"] == "train"])
         .mark_circle(size=45, opacity=1, stroke="white", strokeWidth=0.8)

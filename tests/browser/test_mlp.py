@@ -20,6 +20,10 @@ def progress_text(page) -> str:
 
 
 def test_the_boundary_renders_and_the_demo_trains_live(page, server):
+    # The home page first: on a fresh server, a direct link is served by Streamlit's pages/
+    # folder discovery until some session has run dashboard.py (its navigation, wide layout).
+    page.goto(server.url)
+    wait_for_streamlit(page)
     page.goto(server.url + "/mlp")
     wait_for_streamlit(page)
     assert not exceptions_on_page(page)
@@ -43,6 +47,7 @@ def test_the_boundary_renders_and_the_demo_trains_live(page, server):
     assert page.get_by_text("train accuracy 100.0%").count() == 1
     chart.locator("canvas, svg").first.wait_for(timeout=10_000)
     assert not exceptions_on_page(page)
+    page.mouse.move(0, 0)  # no tooltip in the picture
     shot = screenshot(page, "mlp")
     if os.environ.get("UPDATE_README_SCREENSHOTS") == "1":
         shutil.copyfile(shot, README_SCREENSHOT)
