@@ -28,7 +28,7 @@ with controls:
     values = mlp.draw_controls(settings)
 with main:
     run = mlp.prepare_run(values)
-    mlp.draw_buttons(run)
+    mlp.draw_buttons(run, values)
     mlp.draw_notices(run, values)
     mlp.live_view()
     mlp.draw_torch_check(run)

@@ -236,7 +236,7 @@ def current_run() -> Run | None:
 
 
 def queue(action: str) -> None:
-    """Button callback: remember the action; `apply_action` carries it out in the run."""
+    """Button callback: remember the action; `prepare_run` carries it out in the run."""
     st.session_state[ACTION_KEY] = action
 
 
@@ -324,10 +324,10 @@ def draw_controls(settings: PageSettings) -> dict:
     return settings.values
 
 
-def draw_buttons(run: Run | None) -> None:
+def draw_buttons(run: Run | None, values: dict) -> None:
     training = run is not None and run.state == "training"
     cols = st.columns(4)
-    resume = run is not None and run.state == "paused"
+    resume = run is not None and run.state == "paused" and not settings_changed(run, values)
     cols[0].button("Resume" if resume else "Train", key="mlp:train", type="primary",
                    icon=":material/play_arrow:", on_click=queue, args=("train",),
                    disabled=training, width="stretch")  # fmt: skip
