@@ -112,6 +112,8 @@ def test_a_learning_rate_of_1e6_ends_in_the_divergence_message_not_an_exception(
 
 def test_reset_restores_the_initial_weights():
     at = open_page(PAGE)
+    at.session_state["mlp:weights-open"] = True  # the user opens the "Weights" expander
+    at.run()
     initial = MLP(2, [16, 16, 1], "relu", seed=1337).get_weights()  # the default network
     assert weights_shown(at) == initial
     for _ in range(3):
@@ -179,16 +181,30 @@ def test_the_lectures_3d_examples_get_a_predictions_table_instead_of_a_boundary(
     )
 
 
-def test_a_small_network_shows_its_graph_and_a_large_one_says_why_not():
-    small = page_with_link({"layers": "1", "width1": "2"})
+def test_a_small_networks_graph_is_drawn_when_opened_and_followed_step_by_step(monkeypatch):
+    import ui.mlp
+
+    monkeypatch.setattr(ui.mlp, "RUN_SECONDS", 0.0)  # one redraw per run: steps per redraw
+    small = page_with_link({"layers": "1", "width1": "2", "steps": "500"})
+    assert not small.get("graphviz_chart")  # closed: not even computed
+    small.button(key="mlp:train").click().run()
+    assert the_run(small).trainer.steps_done == 10  # closed: 10 steps per redraw
+    small.session_state["mlp:graph-open"] = True  # the user opens the expander
+    small.run()
+    assert the_run(small).trainer.steps_done == 11  # open: every step is drawn
     graphs = small.get("graphviz_chart")
     assert len(graphs) == 1
     spec = graphs[0].proto.spec
     assert spec.count("shape=record") == 2 + 2 * 8 + 7 + 5  # the 2-2-1 graph of one loss
     assert 'label="{ loss |' in spec
-    large = open_page(PAGE)
-    assert not large.get("graphviz_chart")
-    assert any("too many to read" in c.value for c in large.caption)
+
+
+def test_a_large_network_says_why_it_has_no_graph():
+    at = open_page(PAGE)
+    at.session_state["mlp:graph-open"] = True
+    at.run()
+    assert not at.get("graphviz_chart")
+    assert any("too many to read" in c.value for c in at.caption)
 
 
 def test_the_pytorch_check_agrees_to_1e_12():

@@ -48,6 +48,8 @@ from ui.settings import PageSettings, Setting
 
 RUN_KEY = "mlp:run"
 ACTION_KEY = "mlp:action"
+GRAPH_KEY = "mlp:graph-open"  # expander states
+WEIGHTS_KEY = "mlp:weights-open"
 # Each live update trains at most this many steps or this long (a slow network still redraws
 # after one step), so the boundary moves in small steps while a redraw's cost stays amortised.
 STEPS_PER_UPDATE = 10
@@ -368,16 +370,34 @@ def _live_body() -> None:
         return
     was_training = run.state == "training"
     view = st.empty()
+    # The graph and the weights are computed only while their expander is open.
+    graph_box = st.expander("Computation graph of one point's loss", key=GRAPH_KEY,
+                            on_change="rerun", icon=":material/account_tree:")  # fmt: skip
+    graph_slot = graph_box.empty()
+    weights_box = st.expander("Weights", key=WEIGHTS_KEY, on_change="rerun",
+                              icon=":material/table:")  # fmt: skip
     started = time.perf_counter()
+    follow = graph_box.open and graph_dot(run, SETTINGS["point"]) is not None
+    per_update = 1 if follow else STEPS_PER_UPDATE
     while True:
         if run.state == "training":
-            run.advance(CHUNK_SECONDS, STEPS_PER_UPDATE)
+            run.advance(CHUNK_SECONDS, per_update)
         with view.container():
             draw_run(run)
+        if graph_box.open:
+            with graph_slot.container():
+                # An open graph is followed step by step; a closed one costs nothing.
+                per_update = 1 if draw_graph(run) else STEPS_PER_UPDATE
         # Redraw in place for a while before handing back to the fragment's timer: each
         # rerun costs a round trip to the browser.
         if run.state != "training" or time.perf_counter() - started > RUN_SECONDS:
             break
+    if weights_box.open:
+        with weights_box:
+            if run.state == "training":  # a table nobody can read while it changes
+                st.caption("Shown when training pauses or ends.")
+            else:
+                st.dataframe(weights_table(run), hide_index=True, width="stretch")
     if was_training and run.state != "training":
         st.rerun()  # redraw the buttons and stop the fragment's timer
 
@@ -432,12 +452,6 @@ def draw_run(run: Run) -> None:
                            title="Accuracy", y_title="accuracy", height=chart_height(160)),
                 width="stretch",
             )  # fmt: skip
-    draw_graph(run)
-    with st.expander("Weights", icon=":material/table:"):
-        if run.state == "training":  # a table a student cannot read while it changes
-            st.caption("Shown when training pauses or ends.")
-        else:
-            st.dataframe(weights_table(run), hide_index=True, width="stretch")
 
 
 def draw_metrics(run: Run) -> None:
@@ -464,26 +478,28 @@ def _fmt(value: float, spec: str) -> str:
     return format(value, spec) if math.isfinite(value) else str(value)
 
 
-def draw_graph(run: Run) -> None:
-    with st.expander("Computation graph of one point's loss", icon=":material/account_tree:"):
-        dot = graph_dot(run, SETTINGS["point"])
-        if dot is None:
-            config, nin = run.trainer.config, run.trainer.nin
-            st.caption(
-                f"Drawn for networks whose graph for one point has at most {MAX_GRAPH_NODES} "
-                f"values (2-2-1, 2-3-1 or 2-4-1, say); this {architecture(nin, config)} network "
-                f"has {count_parameters(nin, config)} parameters, too many to read."
-            )
-        else:
-            index = min(SETTINGS["point"], len(run.train)) - 1
-            x, label = run.train.X[index], run.train.y[index]
-            where = ", ".join(f"{v:.3f}" for v in x)
-            st.caption(
-                f"The loss of training point {index + 1} of {len(run.train)} (x = ({where}), "
-                f"label {label:+d}), rebuilt at every step with the current weights: each box "
-                "shows a value and d loss / d value (blue positive, red negative)."
-            )
-            st.graphviz_chart(dot, width="stretch")
+def draw_graph(run: Run) -> bool:
+    """One point's loss graph, or why it is not drawn; True if it was drawn."""
+    dot = graph_dot(run, SETTINGS["point"])
+    if dot is None:
+        config, nin = run.trainer.config, run.trainer.nin
+        st.caption(
+            f"Drawn for networks whose graph for one point has at most {MAX_GRAPH_NODES} "
+            f"values (2-2-1, 2-3-1 or 2-4-1, say); this {architecture(nin, config)} network "
+            f"has {count_parameters(nin, config)} parameters, too many to read."
+        )
+        return False
+    index = min(SETTINGS["point"], len(run.train)) - 1
+    x, label = run.train.X[index], run.train.y[index]
+    where = ", ".join(f"{v:.3f}" for v in x)
+    st.caption(
+        f"The loss of training point {index + 1} of {len(run.train)} (x = ({where}), label "
+        f"{label:+d}) with the current weights: each box shows a value and d loss / d value "
+        "(blue positive, red negative). While this is open, training redraws after every "
+        "step; close it to train faster."
+    )
+    st.graphviz_chart(dot, width="stretch")
+    return True
 
 
 def graph_dot(run: Run, point: int) -> str | None:

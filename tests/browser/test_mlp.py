@@ -53,13 +53,14 @@ def test_the_boundary_renders_and_the_demo_trains_live(page, server):
         shutil.copyfile(shot, README_SCREENSHOT)
 
 
-def test_a_small_networks_graph_is_drawn(page, server):
+def test_a_small_networks_graph_is_drawn_and_follows_training(page, server):
     page.goto(server.url + "/mlp?layers=1&width1=2&steps=5")
     wait_for_streamlit(page)
-    page.get_by_role("button", name="Step").click()
-    page.get_by_text("Step 1 of 5").first.wait_for(timeout=30_000)
     page.get_by_text("Computation graph of one point's loss").click()
     graph = page.locator('[data-testid="stGraphVizChart"] svg').first
     graph.wait_for(timeout=30_000)
     assert graph.locator("g.node").count() > 20  # values and operations of one point's loss
+    page.get_by_role("button", name="Train").click()
+    page.get_by_text("Step 5 of 5 · finished").first.wait_for(timeout=60_000)
+    page.locator('[data-testid="stGraphVizChart"] svg').first.wait_for(timeout=30_000)
     assert not exceptions_on_page(page)
