@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from pathlib import Path
 
 import pytest
 
@@ -13,7 +14,7 @@ from tests.apptest_helpers import (
     start_app,
 )
 from tests.conftest import REPO_ROOT
-from ui.site import ALL_PAGES
+from ui.site import ALL_PAGES, HOME
 
 
 def registered_pages() -> list[str]:

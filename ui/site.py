@@ -42,6 +42,13 @@ LESSON_PAGES: tuple[PageInfo, ...] = (
         summary="One neuron as a live graph: how every gradient follows from the chain rule.",
     ),
     PageInfo(
+        path="pages/mlp.py",
+        title="Train an MLP",
+        icon=":material/scatter_plot:",
+        section=LESSON_1,
+        summary="Train a micrograd MLP live on 2-D data and watch its decision boundary move.",
+    ),
+    PageInfo(
         path="pages/bigram.py",
         title="Bigram",
         icon=":material/grid_on:",
