@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
 import pytest
 
@@ -14,7 +13,7 @@ from tests.apptest_helpers import (
     start_app,
 )
 from tests.conftest import REPO_ROOT
-from ui.site import ALL_PAGES, HOME
+from ui.site import ALL_PAGES
 
 
 def registered_pages() -> list[str]:
