@@ -230,3 +230,35 @@ def test_choices_given_at_run_time_are_offered_and_enforced():
     assert "row=." in [m.value for m in at.markdown]
     at.selectbox(key="w:demo:row").set_value("y").run()
     assert at.query_params.get("row") == "y"
+
+
+def self_rerunning_page():
+    """A page that reruns itself once on a first visit, as the Bigram page does after training
+    its first net."""
+    import streamlit as st
+
+    from ui.settings import PageSettings, Setting
+
+    settings = PageSettings(
+        "demo", [Setting("lr", "Learning rate", 0.1, min_value=1e-4, max_value=10.0)]
+    )
+    settings.start()
+    settings.show_warnings()
+    settings.widget("lr")
+    if not st.session_state.get("reran"):
+        st.session_state["reran"] = True
+        st.rerun()
+
+
+def test_a_link_warning_outlives_the_pages_own_reruns_until_a_setting_changes():
+    at = AppTest.from_function(self_rerunning_page, default_timeout=30)
+    at.query_params.update({"lr": "banana"})
+    at.run()
+    assert at.session_state["reran"]  # the warning below was drawn by the second run
+    assert len(at.warning) == 1 and "Learning rate" in at.warning[0].value
+    at.run()  # a rerun that changes nothing (a button, a timer) keeps it
+    assert len(at.warning) == 1
+    at.number_input(key="w:demo:lr").set_value(0.5).run()
+    assert not at.warning  # the user has moved on from the link
+    at.number_input(key="w:demo:lr").set_value(0.1).run()
+    assert not at.warning  # and it does not come back

@@ -218,7 +218,10 @@ class PageSettings:
                 shown = shown if len(shown) <= 40 else shown[:40] + "..."
                 problems.append(f"{setting.label} (`{key}={shown}`): {error}")
         st.session_state[self._store_key] = values
-        st.session_state[f"link-problems:{self.page}"] = problems
+        if problems:
+            # Kept with the values the link gave, so the warning outlives reruns the page
+            # makes by itself (a first training run, say) until the user changes a setting.
+            st.session_state[self._problems_key] = (problems, dict(values))
         return problems
 
     def _refresh_from_widgets(self) -> None:
@@ -232,9 +235,17 @@ class PageSettings:
                 with contextlib.suppress(ValueError):
                     store[key] = self.settings[key].validate(st.session_state[wkey])
 
+    @property
+    def _problems_key(self) -> str:
+        return f"link-problems:{self.page}"
+
     def show_warnings(self) -> None:
-        """One warning naming every link value that fell back to its default."""
-        problems = st.session_state.pop(f"link-problems:{self.page}", [])
+        """One warning naming every link value that fell back to its default, shown on every
+        run until the user changes one of the page's settings."""
+        problems, link_values = st.session_state.get(self._problems_key, ([], None))
+        if problems and self.values != link_values:
+            del st.session_state[self._problems_key]
+            return
         if problems:
             st.warning(
                 "Some settings in the link were not valid and use their defaults instead: "
