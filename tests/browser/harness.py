@@ -56,13 +56,16 @@ class Server:
 
 
 @contextlib.contextmanager
-def streamlit_server(log_name: str = "server.log", timeout: float = 60.0) -> Iterator[Server]:
-    """Start `streamlit run dashboard.py` on a free port and stop that very process afterwards."""
+def streamlit_server(
+    log_name: str = "server.log", timeout: float = 60.0, script: str = "dashboard.py"
+) -> Iterator[Server]:
+    """Start `streamlit run <script>` (the app by default) on a free port, from the repository
+    root so that its .streamlit/config.toml applies, and stop that very process afterwards."""
     port = free_port()
     ARTIFACTS.mkdir(exist_ok=True)
     log_path = ARTIFACTS / log_name
     command = [
-        sys.executable, "-m", "streamlit", "run", "dashboard.py",
+        sys.executable, "-m", "streamlit", "run", script,
         "--server.headless", "true",
         "--server.port", str(port),
         "--server.address", "127.0.0.1",
