@@ -51,6 +51,11 @@ def page_header(
     """Start the page: load the user's settings (from the link on a first visit), draw the
     title, the collapsible note on what to try, the sidebar tools and any link warnings."""
     run_inside_the_app()
+    # Each script run is a new thread, and torch's thread count is set per thread (see
+    # models/torch_runtime.py). Imported here so the home page does not load torch.
+    from models import torch_runtime
+
+    torch_runtime.configure()
     settings.start()
     settings.sync_link()
     if presenting():
