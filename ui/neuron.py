@@ -364,6 +364,12 @@ def formula_problem(settings: PageSettings) -> Problem:
     keeps the text).
     """
     text = settings.widget("formula")
+    if len(text) >= MAX_CHARACTERS:  # the box (and Streamlit) cut longer text off silently
+        st.warning(
+            f"The formula box holds at most {MAX_CHARACTERS:,} characters, so anything typed "
+            "or pasted beyond that was cut off.",
+            icon=":material/content_cut:",
+        )
     last_text, last_values = st.session_state.get(LAST_GOOD_KEY, (LECTURE_FORMULA, LECTURE_VALUES))
     expression = None
     try:
