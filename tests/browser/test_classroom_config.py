@@ -1,0 +1,56 @@
+"""The project's Streamlit config in force on a real server: a student never sees a traceback
+(the log keeps it), and an upload over the limit is refused by Streamlit with its own message
+while the words in use stay."""
+
+from __future__ import annotations
+
+from tests.browser.harness import (
+    exceptions_on_page,
+    screenshot,
+    streamlit_server,
+    wait_for_streamlit,
+)
+from tests.browser.raising_app import SECRET
+
+UPLOADER = ".st-key-bigram-uploader"
+
+
+def test_an_unexpected_error_shows_no_traceback_and_the_log_keeps_it(browser):
+    # Started from the repository root like the app, so the project's config applies.
+    with streamlit_server(
+        log_name="server-raising.log", script="tests/browser/raising_app.py"
+    ) as app:
+        context = browser.new_context()
+        page = context.new_page()
+        try:
+            page.goto(app.url)
+            wait_for_streamlit(page)
+            page.get_by_role("heading", name="A page that fails").wait_for()
+            shown = exceptions_on_page(page)
+            screenshot(page, "unexpected-error")
+            assert len(shown) == 1  # the student is told something went wrong...
+            assert "Traceback" not in shown[0] and "secret_path" not in shown[0]
+            assert "7f3a" not in page.content()  # ...and nothing of the error itself
+        finally:
+            context.close()
+        log = app.log_path.read_text(errors="replace")
+    assert "Traceback" in log and SECRET in log and "raising_app.py" in log
+
+
+def test_a_file_over_the_upload_limit_is_refused_in_the_page_and_the_words_stay(page, server):
+    page.goto(server.url + "/bigram")
+    wait_for_streamlit(page, timeout_ms=120_000)
+    words = page.get_by_test_id("stMetricValue").first
+    before = words.inner_text()
+    page.get_by_text("My own word list").click()
+    wait_for_streamlit(page)
+    big = b"ab\n" * (6 * 1024 * 1024 // 3)  # 6 MB
+    page.locator(f"{UPLOADER} input[type=file]").set_input_files(
+        {"name": "big.txt", "mimeType": "text/plain", "buffer": big}
+    )
+    page.get_by_text("or smaller").first.wait_for(timeout=30_000)
+    wait_for_streamlit(page)
+    assert "File must be 5.0MB or smaller" in page.locator(UPLOADER).inner_text()
+    screenshot(page, "upload-over-the-limit")
+    assert words.inner_text() == before
+    assert not exceptions_on_page(page)
