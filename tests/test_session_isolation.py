@@ -1,0 +1,182 @@
+"""Two students on one server: each sees only their own data, model, seed and results.
+
+Two AppTest sessions in one process share st.cache_data and st.cache_resource exactly as two
+browser sessions on one server do. They train different models with their runs interleaved
+(one chunk of one, then one of the other), and every result is compared with the same run made
+alone, outside the page. Shared resources are really shared here (both sessions get the very
+same objects), and after everything none of them has changed; the same check is shown to fail
+when one of the page's shared objects is changed on purpose. The same on a real server, two
+browsers at once: tests/browser/test_two_students.py.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from data.splits import shuffled_split
+from data.vocab import Vocabulary
+from data.words import parse_word_list
+from models.mlp_training import Trainer
+from models.ngram import NeuralNGram
+from tests.apptest_helpers import exception_messages, open_page
+from ui import cache
+from ui.bigram import SPLIT_SEED, ssa_dataset
+from ui.mlp import load_split, spec_from
+
+STUDENT_WORDS = b"\n".join(
+    name.encode() for name in ["anna", "bella", "carla", "dora", "ella", "fiona", "gina", "hana",
+                               "ida", "julia", "kira", "lena", "mia", "nora", "olga", "paula",
+                               "rosa", "sara", "tina", "vera"]
+)  # fmt: skip
+
+
+def ok(at) -> None:
+    assert not at.exception, exception_messages(at)
+
+
+def shared(name: str) -> list:
+    """The objects a shared_resource named `name` has handed out (registered at creation)."""
+    return [value for owner, value, _ in list(cache._fingerprints.values()) if owner == name]
+
+
+# ---- the MLP page -------------------------------------------------------------------------
+
+
+def mlp_student(settings: dict):
+    at = open_page("pages/mlp.py")
+    for key, value in settings.items():
+        widget = {
+            "dataset": at.selectbox, "activation": at.segmented_control, "lr": at.select_slider,
+            "steps": at.number_input, "seed": at.number_input, "data_seed": at.number_input,
+            "noise": at.slider,
+        }[key]  # fmt: skip
+        widget(key=f"w:mlp:{key}").set_value(value).run()
+    ok(at)
+    return at
+
+
+def trained_alone(values: dict) -> list[float]:
+    spec = spec_from(values)
+    train, test = load_split(spec.dataset, spec.points, spec.noise, spec.data_seed,
+                             spec.test_fraction)  # fmt: skip
+    trainer = Trainer(spec.config, train.X, train.y, test.X, test.y)
+    trainer.step(spec.config.steps)
+    return [record.loss for record in trainer.history]
+
+
+def test_two_students_train_different_mlps_at_once_and_each_gets_their_own_run():
+    a = mlp_student({"dataset": "moons", "data_seed": 1, "seed": 11, "lr": 0.1, "steps": 25})
+    b = mlp_student({"dataset": "circles", "data_seed": 2, "seed": 22, "lr": 0.05,
+                     "activation": "tanh", "noise": 0.2, "steps": 35})  # fmt: skip
+    a.button(key="mlp:train").click().run()
+    b.button(key="mlp:train").click().run()
+    runs = {"a": a, "b": b}
+    for _ in range(80):  # one chunk of training each, in turn, until both are done
+        training = [at for at in runs.values() if at.session_state["mlp:run"].state == "training"]
+        if not training:
+            break
+        for at in training:
+            at.run()
+            ok(at)
+    for name, at in runs.items():
+        run = at.session_state["mlp:run"]
+        values = at.session_state["settings:mlp"]
+        assert run.state == "done", name
+        assert run.settings == {key: values[key] for key in run.settings}  # their own settings
+        assert [record.loss for record in run.trainer.history] == trained_alone(values), name
+    run_a, run_b = a.session_state["mlp:run"], b.session_state["mlp:run"]
+    assert (run_a.trainer.config.seed, run_b.trainer.config.seed) == (11, 22)
+    assert (run_a.spec.dataset, run_b.spec.dataset) == ("moons", "circles")
+    assert run_a.trainer.model is not run_b.trainer.model
+    assert run_a.train.X != run_b.train.X
+    assert not cache.mutated_resources()
+
+
+# ---- the Bigram page ----------------------------------------------------------------------
+
+
+def test_two_students_on_the_bigram_page_keep_their_own_words_nets_and_samples():
+    a = open_page("pages/bigram.py")  # trains on the built-in names by itself
+    b = open_page("pages/bigram.py")
+    ok(a), ok(b)
+    # Both got the very same shared dataset object: the cache really is shared here.
+    key = ("ssa:2017:both:0", 2)
+    assert (
+        a.session_state["bigram:runs"][key].model is not b.session_state["bigram:runs"][key].model
+    )
+    assert len(shared("ssa_dataset")) == 1 and len(shared("fitted_counts")) == 1
+
+    # Interleaved: A uploads a list while B picks other names; each sets its own seeds.
+    a.radio(key="w:bigram:data").set_value("upload").run()
+    b.button_group(key="w:bigram:sex").set_value("F").run()
+    a.file_uploader(key="bigram:uploader").set_value(("mine.txt", STUDENT_WORDS, "text/plain"))
+    a.run()
+    b.number_input(key="w:bigram:seed").set_value(7).run()
+    a.number_input(key="w:bigram:seed").set_value(3).run()
+    b.number_input(key="w:bigram:steps:number").set_value(60).run()
+    a.number_input(key="w:bigram:steps:number").set_value(40).run()
+    a.number_input(key="w:bigram:sample_seed").set_value(5).run()
+    b.button(key="bigram:train").click().run()
+    a.button(key="bigram:train").click().run()
+    ok(a), ok(b)
+
+    words_a = tuple(parse_word_list(STUDENT_WORDS))
+    words_b = ssa_dataset(2017, "F", 0).words
+    for at, words, seed, steps in ((a, words_a, 3, 40), (b, words_b, 7, 60)):
+        runs = at.session_state["bigram:runs"]
+        newest = list(runs.values())[-1]
+        assert (newest.seed, newest.steps) == (seed, steps)
+        # The net each student sees is the one their words and settings give, trained alone.
+        splits = shuffled_split(words, seed=SPLIT_SEED)
+        alone = NeuralNGram(n=2, seed=seed, vocab=Vocabulary.from_words(words))
+        alone.fit(splits.train, steps=steps, lr=50.0, reg=0.001)
+        assert torch.equal(newest.model.W, alone.W)
+        samples = next(d.value for d in at.dataframe if "net: seen?" in d.value.columns)
+        sample_seed = at.session_state["settings:bigram"]["sample_seed"]
+        assert list(samples["neural net"]) == alone.sample(10, sample_seed)
+
+    # Neither sees the other's words, upload or nets.
+    assert a.session_state["bigram:upload"]["dataset"].words == words_a
+    assert "bigram:upload" not in b.session_state  # B never chose to upload
+    assert next(m.value for m in a.metric if m.label == "words") == str(len(words_a))
+    assert next(m.value for m in b.metric if m.label == "words") == f"{len(words_b):,}"
+    keys_a, keys_b = set(a.session_state["bigram:runs"]), set(b.session_state["bigram:runs"])
+    assert keys_a & keys_b == {key}  # only the first visit's built-in names are in common
+    assert not any(k[0].startswith("upload:") for k in keys_b)
+    assert a.session_state["settings:bigram"]["seed"] == 3
+    assert b.session_state["settings:bigram"]["seed"] == 7
+
+    assert not cache.mutated_resources()
+    # The check watches these very objects: change one student's shared counts model (its NLL
+    # table, a dict inside a frozen dataclass) and it is reported; undo it and it is not.
+    fits = shared("fitted_counts")
+    assert len(fits) >= 2  # both students' data sets
+    original = fits[0].nll["train"]
+    fits[0].nll["train"] = original + 1.0
+    try:
+        assert any("fitted_counts" in name for name in cache.mutated_resources())
+    finally:
+        fits[0].nll["train"] = original
+    assert not cache.mutated_resources()
+
+
+# ---- the Neuron page ----------------------------------------------------------------------
+
+
+def test_two_students_with_their_own_formulas_see_their_own_graphs():
+    a, b = open_page("pages/neuron.py"), open_page("pages/neuron.py")
+    for at in (a, b):
+        at.segmented_control(key="w:neuron:mode").set_value("formula").run()
+    a.text_input(key="w:neuron:formula").set_value("y = a*b").run()
+    b.text_input(key="w:neuron:formula").set_value("z = tanh(a) + b").run()
+    a.number_input(key="w:neuron:var:b:number").set_value(4.0).run()
+    ok(a), ok(b)
+    # a = 2, b = 4 for A; a = 2, b = -3 (the lecture's values) for B.
+    assert next(m.value for m in a.metric if m.label == "Output y") == "8.0000"
+    expected_b = torch.tanh(torch.tensor(2.0, dtype=torch.float64)).item() - 3.0
+    assert next(m.value for m in b.metric if m.label == "Output z") == f"{expected_b:.4f}"
+    assert "y = a*b" not in b.get("graphviz_chart")[0].proto.spec
+    assert "b=4" in a.session_state["settings:neuron"]["vars"]
+    assert "b=4" not in b.session_state["settings:neuron"]["vars"]
+    assert len(shared("parsed")) >= 3  # the lecture's, A's and B's formulas, parsed once each
+    assert not cache.mutated_resources()
