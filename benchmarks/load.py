@@ -1,0 +1,366 @@
+"""A class on one server: N students walk through every page at once in a real Chromium.
+
+    python -m benchmarks.load                      # 30 students, 120 s, memory until reaped
+    python -m benchmarks.load --users 10
+    python -m benchmarks.load --users 4 --seconds 0 --settle 0 --no-reap   # one pass each
+
+One `streamlit run dashboard.py` (tests/browser/harness.py) and one Chromium with a browser
+context per student. Each student runs the main flow of every page (tests/browser/flows.py:
+type a number, move a slider, type a formula, train, sample...), starting on a different page
+than its neighbour, and keeps looping through the pages until --seconds have passed (at least
+one pass each). After every action a student reads for a moment (--think, seconds drawn
+uniformly; the pause is not timed). Each action is timed from the click or key press to the
+end of the script run it causes (for Train: to the finished run).
+
+Reported:
+- errors: an exception shown in the page (stException), a rerun that did not finish within the
+  timeout, or a page that did not show what the flow expects;
+- p50 / p95 / max seconds per kind of action and overall, for the N students, and for one
+  student alone earlier in the same run (the reference: what concurrency costs is the ratio);
+- the server's resident memory (VmRSS of the process and any children, sampled every 0.25 s):
+  at start, after the reference student (warm), at the peak, right after every context closed,
+  after --settle seconds, and after Streamlit has dropped the closed sessions. Streamlit keeps a
+  disconnected session for server.disconnectedSessionTTL seconds (120 by default) so that a
+  student whose network blinks gets their state back, and removes expired sessions lazily,
+  when another session disconnects. With --reap (the default) the benchmark waits out that
+  time, lets one visitor come and go, and measures again.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime
+import os
+import platform
+import random
+import sys
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+if str(REPO_ROOT) not in sys.path:
+    sys.path.insert(0, str(REPO_ROOT))
+
+from tests.browser.flows import (  # noqa: E402
+    FLOWS,
+    VIEWPORT,
+    Student,
+    Timing,
+    async_chromium,
+    walk_pages,
+)
+from tests.browser.harness import browser_unavailable_reason, streamlit_server  # noqa: E402
+
+GOAL_P95_SECONDS = 2.0
+SESSION_TTL_SECONDS = 120  # Streamlit's server.disconnectedSessionTTL; the project keeps it
+PAGES = tuple(FLOWS)
+
+
+# ---- the server's memory ------------------------------------------------------------------
+
+
+def _rss_kib(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except (FileNotFoundError, ProcessLookupError):
+        pass
+    return 0
+
+
+def _cpu_ticks(pid: int) -> int:
+    """User + system CPU time of a process, in clock ticks (0 once it has exited)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    except (FileNotFoundError, ProcessLookupError, IndexError, ValueError):
+        return 0
+
+
+def _children_by_parent() -> dict[int, list[int]]:
+    children: dict[int, list[int]] = defaultdict(list)
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                # the command name is in parentheses and may hold spaces: split after it
+                parent = int(stat.read().rsplit(")", 1)[1].split()[1])
+        except (FileNotFoundError, ProcessLookupError, IndexError, ValueError):
+            continue
+        children[parent].append(int(entry))
+    return children
+
+
+def _tree(pid: int, children: dict[int, list[int]]) -> list[int]:
+    found, stack = [pid], [pid]
+    while stack:
+        for child in children.get(stack.pop(), []):
+            found.append(child)
+            stack.append(child)
+    return found
+
+
+class MemorySampler:
+    """Samples, in a background thread, the resident memory of the server's process tree and
+    the CPU time used by the server and by everything else this benchmark started (Playwright's
+    driver and Chromium), so a report can say where the cores went."""
+
+    def __init__(self, pid: int, every: float = 0.25):
+        self.pid, self.every = pid, every
+        self.peak_mib = 0.0
+        self.children_seen = 0
+        self._ticks: dict[str, dict[int, int]] = {"server": {}, "browser": {}}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def now_mib(self) -> float:
+        children = _children_by_parent()
+        server = _tree(self.pid, children)
+        self.children_seen = max(self.children_seen, len(server) - 1)
+        mib = sum(_rss_kib(p) for p in server) / 1024
+        ours = set(_tree(os.getpid(), children)) - set(server) - {os.getpid()}
+        for name, pids in (("server", server), ("browser", ours)):
+            seen = self._ticks[name]
+            for p in pids:
+                seen[p] = max(seen.get(p, 0), _cpu_ticks(p))
+        return mib
+
+    def cpu_seconds(self) -> dict[str, float]:
+        """CPU seconds used so far: by the server, and by the browser and its driver."""
+        self.now_mib()
+        hertz = os.sysconf("SC_CLK_TCK")
+        return {name: sum(seen.values()) / hertz for name, seen in self._ticks.items()}
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak_mib = max(self.peak_mib, self.now_mib())
+            self._stop.wait(self.every)
+
+    def reset_peak(self) -> None:
+        self.peak_mib = self.now_mib()
+
+    def __enter__(self) -> MemorySampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+# ---- the students -------------------------------------------------------------------------
+
+
+@dataclass
+class LoadReport:
+    users: int
+    seconds: float
+    think: tuple[float, float]
+    timings: list[Timing] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    reference: list[Timing] = field(default_factory=list)
+    reference_errors: list[str] = field(default_factory=list)
+    passes: list[int] = field(default_factory=list)  # page flows each student completed
+    wall_seconds: float = 0.0
+    memory_mib: dict[str, float] = field(default_factory=dict)  # moment -> MiB
+    child_processes: int = 0
+    cpu_seconds: dict[str, float] = field(default_factory=dict)  # during the class
+
+
+async def _student_loop(browser, url: str, number: int, deadline: float, think, seed: int):
+    """One student: every page once, starting at page `number` mod 3, then more until the
+    deadline. Returns (timings, errors, page flows walked)."""
+    context = await browser.new_context(viewport=VIEWPORT)
+    rng = random.Random(seed * 1000 + number)
+    student = Student(await context.new_page(), url, number, think=think, rng=rng)
+    order = PAGES[number % len(PAGES) :] + PAGES[: number % len(PAGES)]
+    walked = 0
+    try:
+        await asyncio.sleep(rng.uniform(0, 2))  # students do not press Enter in the same ms
+        while True:
+            for name in order:
+                await walk_pages(student, (name,))
+                walked += 1
+                if walked >= len(PAGES) and time.monotonic() >= deadline:
+                    return student.timings, student.errors, walked
+    finally:
+        await context.close()
+
+
+async def _class(url: str, users: int, seconds: float, think, seed: int):
+    async with async_chromium() as browser:
+        deadline = time.monotonic() + seconds
+        results = await asyncio.gather(
+            *[_student_loop(browser, url, n, deadline, think, seed) for n in range(users)]
+        )
+    return results
+
+
+async def _visit(url: str) -> None:
+    """One short visit (the home page, then leave), as the next student to come along."""
+    async with async_chromium() as browser:
+        context = await browser.new_context(viewport=VIEWPORT)
+        page = await context.new_page()
+        await page.goto(url)
+        await page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
+        await context.close()
+
+
+def run_load(
+    users: int = 30,
+    seconds: float = 120.0,
+    think: tuple[float, float] = (1.0, 3.0),
+    settle: float = 30.0,
+    reap: bool = True,
+    seed: int = 0,
+    log=print,
+    reference: bool = True,
+) -> LoadReport:
+    report = LoadReport(users, seconds, think)
+    with (
+        streamlit_server(log_name="server-load.log") as server,
+        MemorySampler(server.process.pid) as memory,
+    ):
+        report.memory_mib["start"] = memory.now_mib()
+        if reference:
+            log(f"server up: {report.memory_mib['start']:.0f} MiB; one student alone first")
+            [(timings, errors, _)] = asyncio.run(_class(server.url, 1, 0, think, seed))
+            report.reference, report.reference_errors = timings, errors
+            time.sleep(2)
+        report.memory_mib["warm"] = memory.now_mib()
+        memory.reset_peak()
+        log(f"warm: {report.memory_mib['warm']:.0f} MiB; {users} students for {seconds:g} s")
+        started, cpu_before = time.monotonic(), memory.cpu_seconds()
+        results = asyncio.run(_class(server.url, users, seconds, think, seed))
+        closed_at, cpu_after = time.monotonic(), memory.cpu_seconds()
+        report.cpu_seconds = {name: cpu_after[name] - cpu_before[name] for name in cpu_after}
+        report.wall_seconds = closed_at - started
+        for timings, errors, walked in results:
+            report.timings += timings
+            report.errors += errors
+            report.passes.append(walked)
+        report.memory_mib["peak"] = memory.peak_mib
+        report.memory_mib["closed"] = memory.now_mib()
+        log(f"all closed after {report.wall_seconds:.0f} s: "
+            f"{report.memory_mib['closed']:.0f} MiB")  # fmt: skip
+        if settle > 0:
+            time.sleep(settle)
+            report.memory_mib[f"closed + {settle:g} s"] = memory.now_mib()
+        if reap:
+            wait = SESSION_TTL_SECONDS + 5 - (time.monotonic() - closed_at)
+            log(f"waiting {max(wait, 0):.0f} s for the closed sessions to expire")
+            time.sleep(max(wait, 0))
+            report.memory_mib["expired, before a visit"] = memory.now_mib()
+            asyncio.run(_visit(server.url))
+            time.sleep(5)
+            report.memory_mib["expired, after one more visit"] = memory.now_mib()
+        report.child_processes = memory.children_seen
+    return report
+
+
+# ---- the report ---------------------------------------------------------------------------
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-th percentile (0-100), linear between the closest ranks."""
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    position = (len(ordered) - 1) * q / 100
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def summary_rows(timings: list[Timing]) -> dict[str, list[float]]:
+    by_kind: dict[str, list[float]] = defaultdict(list)
+    for timing in timings:
+        by_kind[timing.action].append(timing.seconds)
+        by_kind["all actions"].append(timing.seconds)
+        if timing.action not in {"train", "open"}:
+            by_kind["reruns (all but open and train)"].append(timing.seconds)
+    return by_kind
+
+
+def format_report(report: LoadReport) -> str:
+    lines = []
+    load = os.getloadavg()[0]
+    lines.append(f"date {datetime.date.today()}  python {platform.python_version()}  "
+                 f"{os.cpu_count()} cpus  load average at the end {load:.2f}")  # fmt: skip
+    lines.append(
+        f"{report.users} students, {report.seconds:g} s (at least one pass through the "
+        f"{len(PAGES)} pages each), think time {report.think[0]:g}-{report.think[1]:g} s "
+        f"after each action; wall time {report.wall_seconds:.0f} s; page flows walked per "
+        f"student: min {min(report.passes)}, max {max(report.passes)}"
+    )
+    cpu = report.cpu_seconds
+    lines.append(
+        f"CPU during the class: server {cpu['server']:.0f} s ({cpu['server'] / report.wall_seconds:.0%} "
+        f"of one core), Chromium and its driver {cpu['browser']:.0f} s "
+        f"({cpu['browser'] / report.wall_seconds:.0%}); {os.cpu_count()} cores, shared with "
+        "whatever else runs on the machine"
+    )
+    lines.append(f"errors: {len(report.errors)} with {report.users} students, "
+                 f"{len(report.reference_errors)} alone")  # fmt: skip
+    for error in (report.errors + report.reference_errors)[:10]:
+        lines.append(f"  {error[:240]}")
+    lines.append("")
+    lines.append(f"seconds from action to finished rerun     {report.users:>3} students"
+                 f"                      1 student alone")  # fmt: skip
+    lines.append(f"{'action':<34}{'n':>5}{'p50':>7}{'p95':>7}{'max':>7}"
+                 f"{'n':>6}{'p50':>7}{'p95':>7}   p95 ratio")  # fmt: skip
+    ours, alone = summary_rows(report.timings), summary_rows(report.reference)
+    kinds = [k for k in ours if k not in {"all actions", "reruns (all but open and train)"}]
+    for kind in [*sorted(kinds), "reruns (all but open and train)", "all actions"]:
+        values, reference = ours.get(kind, []), alone.get(kind, [])
+        p95, p95_alone = percentile(values, 95), percentile(reference, 95)
+        ratio = f"{p95 / p95_alone:8.1f}x" if reference else ""
+        lines.append(
+            f"{kind:<34}{len(values):>5}{percentile(values, 50):>7.2f}{p95:>7.2f}"
+            f"{max(values, default=float('nan')):>7.2f}{len(reference):>6}"
+            f"{percentile(reference, 50):>7.2f}{p95_alone:>7.2f}{ratio}"
+        )
+    lines.append("")
+    lines.append("server resident memory (MiB, VmRSS; child processes seen: "
+                 f"{report.child_processes})")  # fmt: skip
+    for moment, mib in report.memory_mib.items():
+        lines.append(f"  {moment:<32}{mib:>8.0f}")
+    overall = percentile([t.seconds for t in report.timings], 95)
+    verdict = "met" if overall < GOAL_P95_SECONDS and not report.errors else "not met"
+    lines.append(f"goal: 0 errors and p95 under {GOAL_P95_SECONDS:g} s over all actions: "
+                 f"{len(report.errors)} errors, p95 {overall:.2f} s: {verdict}")  # fmt: skip
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=30)
+    parser.add_argument("--seconds", type=float, default=120.0,
+                        help="keep looping through the pages this long (0: one pass each)")  # fmt: skip
+    parser.add_argument("--think", type=float, nargs=2, default=(1.0, 3.0),
+                        metavar=("LOW", "HIGH"), help="seconds a student reads after an action")  # fmt: skip
+    parser.add_argument("--settle", type=float, default=30.0,
+                        help="seconds to wait after the students leave before measuring memory")  # fmt: skip
+    parser.add_argument("--no-reap", dest="reap", action="store_false",
+                        help="do not wait for Streamlit to drop the closed sessions")  # fmt: skip
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    reason = browser_unavailable_reason()
+    if reason:
+        sys.exit(f"cannot run: {reason}")
+    print(f"load average at the start {os.getloadavg()[0]:.2f}", flush=True)
+    report = run_load(args.users, args.seconds, tuple(args.think), args.settle, args.reap,
+                      args.seed, log=lambda text: print(text, flush=True))  # fmt: skip
+    print(format_report(report))
+
+
+if __name__ == "__main__":
+    main()
