@@ -39,6 +39,14 @@ def test_students_see_no_tracebacks():
     assert project_config()["client"]["showErrorDetails"] == "none"
 
 
+def test_no_per_session_file_polling_and_no_full_collection_after_every_run():
+    """Both cost the server CPU for every student (see the comments in config.toml and
+    BENCHMARKS.md, "A class on one server")."""
+    config = project_config()
+    assert config["server"]["fileWatcherType"] == "none"
+    assert config["runner"]["postScriptGC"] is False
+
+
 def test_streamlit_loads_these_values_from_the_project():
     """What Streamlit itself reads, started from the repository root as `streamlit run` is
     (in a fresh interpreter, so the test process's own config stays as it is)."""
@@ -47,7 +55,8 @@ def test_streamlit_loads_these_values_from_the_project():
         "from streamlit import config\n"
         "config.get_config_options(force_reparse=True)\n"
         "print(json.dumps({key: config.get_option(key) for key in\n"
-        "    ('server.maxUploadSize', 'client.showErrorDetails', 'server.runOnSave')}))\n"
+        "    ('server.maxUploadSize', 'client.showErrorDetails', 'server.runOnSave',\n"
+        "     'server.fileWatcherType', 'runner.postScriptGC')}))\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", probe], cwd=REPO_ROOT, capture_output=True, text=True, check=True
@@ -57,4 +66,6 @@ def test_streamlit_loads_these_values_from_the_project():
         "server.maxUploadSize": MAX_UPLOAD_BYTES // MIB,
         "client.showErrorDetails": "none",
         "server.runOnSave": False,
+        "server.fileWatcherType": "none",
+        "runner.postScriptGC": False,
     }

@@ -26,6 +26,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from tests.browser.harness import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
@@ -56,7 +57,10 @@ class FlowError(Exception):
 class Timing:
     page: str
     action: str
-    seconds: float
+    seconds: float  # from the action to the finished run, as the student sees it
+    # From the rerun request leaving the browser to the last finished run's message arriving:
+    # the server's part (with the local network), without the browser's own delays.
+    server_seconds: float | None = None
 
 
 @dataclass
@@ -76,12 +80,28 @@ class Student:
     think: tuple[float, float] = (0.0, 0.0)
     rng: random.Random = field(default_factory=lambda: random.Random(0))
     runs_finished: int = 0  # script runs of this page's session that ran to their end
+    reruns_asked: list[float] = field(default_factory=list)  # when each rerun request left
+    runs_ended: list[float] = field(default_factory=list)  # when each finished run was told
 
     def __post_init__(self) -> None:
         # The app's messages say when a script run finishes. The page's running/idle marker
         # is not enough: when the messages of a fast run arrive together, the page renders
         # only the final state and the marker never changes.
-        self.page.on("websocket", lambda socket: socket.on("framereceived", self._received))
+        def watch(socket) -> None:
+            socket.on("framereceived", self._received)
+            socket.on("framesent", self._sent)
+
+        self.page.on("websocket", watch)
+
+    def _sent(self, payload: bytes | str) -> None:
+        if not isinstance(payload, bytes):
+            return
+        try:
+            message = BackMsg.FromString(payload)
+        except Exception:
+            return
+        if message.WhichOneof("type") == "rerun_script":
+            self.reruns_asked.append(time.perf_counter())
 
     def _received(self, payload: bytes | str) -> None:
         if not isinstance(payload, bytes):
@@ -93,6 +113,14 @@ class Student:
         kind = message.WhichOneof("type")
         if kind == "script_finished" and message.script_finished in _FINISHED:
             self.runs_finished += 1
+            self.runs_ended.append(time.perf_counter())
+
+    def _server_part(self, started: float) -> float | None:
+        asked = [t for t in self.reruns_asked if t >= started]
+        ended = [t for t in self.runs_ended if t >= started]
+        if asked and ended and ended[-1] > asked[0]:
+            return ended[-1] - asked[0]
+        return None
 
     async def open(self, name: str) -> None:
         """Go to a page: by the address the first time, then by the sidebar's navigation,
@@ -105,7 +133,8 @@ class Student:
             await page.wait_for_selector('[data-testid="stApp"]', timeout=self.timeout_ms)
             await page.wait_for_function(_IDLE, timeout=self.timeout_ms)
             self.in_app = True
-            self.timings.append(Timing(name, "open", time.perf_counter() - started))
+            seconds = time.perf_counter() - started
+            self.timings.append(Timing(name, "open", seconds, self._server_part(started)))
             await self.pause()
         else:
             link = page.locator(f'[data-testid="stSidebarNavLink"][href$="/{name}"]')
@@ -138,7 +167,7 @@ class Student:
         except Exception as error:  # a timeout, or the page went away
             raise FlowError(f"{action}: no finished rerun within {timeout / 1000:.0f} s") from error
         seconds = time.perf_counter() - started
-        self.timings.append(Timing(self.current, action, seconds))
+        self.timings.append(Timing(self.current, action, seconds, self._server_part(started)))
         await self.check_no_exception(action)
         await self.pause()
         return seconds
