@@ -1,4 +1,5 @@
-"""ui/mlp.py without a browser: settings to a run, the preset, curves and the boundary chart."""
+"""ui/mlp.py and ui/mlp_charts.py without a browser: settings to a run, the preset, curves and
+the boundary chart."""
 
 from __future__ import annotations
 
@@ -10,16 +11,14 @@ import pytest
 from data.toy2d import Dataset
 from models.mlp import MLP
 from models.mlp_training import StepRecord, TrainingConfig
-from ui.mlp import (
-    DEMO_PRESET,
+from ui.mlp import DEMO_PRESET, SETTINGS, spec_from
+from ui.mlp_charts import (
     NEGATIVE_COLOR,
     POSITIVE_COLOR,
-    SETTINGS,
     curve_frames,
     decision_boundary_chart,
     grid_frame,
     points_frame,
-    spec_from,
 )
 
 
