@@ -31,4 +31,5 @@ with main:
     mlp.draw_buttons(run, values)
     mlp.draw_notices(run, values)
     mlp.live_view()
+    mlp.draw_compare_runs()
     mlp.draw_torch_check(run)

@@ -9,7 +9,12 @@ recomputed by hand from the weights in the file.
 
 from __future__ import annotations
 
+import json
+import re
 from urllib.parse import parse_qsl, urlsplit
+
+import pandas as pd
+import pyarrow as pa
 
 from data.toy2d import make_dataset, train_test_split
 from models.mlp_training import Trainer, TrainingConfig
@@ -117,3 +122,89 @@ def test_bad_link_values_fall_back_to_their_defaults_with_one_warning_naming_the
     assert the_run(at).spec.noise == 0.1 and config.l2 == 1e-4
     at.run()  # the warning is shown once, not on every rerun
     assert not at.warning
+
+
+# ---- compare runs -----------------------------------------------------------------------------
+
+
+def chart(at, title: str) -> tuple[dict, pd.DataFrame]:
+    """The spec and the data (decoded from Arrow) of the chart with this title."""
+    for element in at.get("vega_lite_chart"):
+        spec = json.loads(element.proto.spec)
+        if title in (spec.get("title"), spec.get("title", {}).get("text") if isinstance(
+                spec.get("title"), dict) else None):  # fmt: skip
+            frames = [pa.ipc.open_stream(d.data.data).read_pandas() for d in element.proto.datasets]
+            return spec, pd.concat(frames, ignore_index=True)
+    raise AssertionError(f"no chart titled {title!r}")
+
+
+SMALL = {"layers": "1", "width1": "4", "steps": "15", "test": "0.2", "schedule": "constant"}
+
+
+def small_reference(lr: float) -> Trainer:
+    config = TrainingConfig(hidden=(4,), learning_rate=lr, schedule="constant", steps=15)
+    return reference_run("moons", 100, 0.1, 1337, 0.2, config)
+
+
+def test_two_runs_with_different_learning_rates_are_compared_side_by_side():
+    at = page_with_link({**SMALL, "lr": "0.1"})
+    assert any("Train at least two runs" in c.value for c in at.caption)
+    press_train(at)
+    at.select_slider(key="w:mlp:lr").set_value(0.5).run()
+    press_train(at)
+    no_exception(at)
+
+    first, second = at.selectbox(key="compare-first:mlp"), at.selectbox(key="compare-second:mlp")
+    assert first.options == ["run 1", "run 2"] == second.options
+    assert (first.value, second.value) == ("run 1", "run 2")
+
+    _, curves = chart(at, "Loss curves of the two runs")
+    assert set(curves["series"]) == {"run 1: train loss", "run 1: test loss",
+                                     "run 2: train loss", "run 2: test loss"}  # fmt: skip
+    for name, lr in (("run 1", 0.1), ("run 2", 0.5)):
+        history = small_reference(lr).history
+        for split in ("train", "test"):
+            shown = curves[curves["series"] == f"{name}: {split} loss"].sort_values("step")
+            assert shown["step"].tolist() == list(range(15))
+            assert shown["value"].tolist() == [getattr(r, f"{split}_loss") for r in history]
+
+    element = next(d for d in at.dataframe if "setting" in d.value.columns)
+    table = element.value
+    rows = table.set_index("setting")
+    assert rows.loc["Learning rate"].tolist() == ["0.1", "0.5"]
+    # The styler's CSS colours the cells of the rows that differ, and only those.
+    styles = element.proto.arrow_data.styler.styles
+    highlighted = {int(row) for row in re.findall(r"row(\d+)_col\d+", styles)}
+    assert "background-color" in styles
+    assert [table["setting"][row] for row in sorted(highlighted)] == ["Learning rate"]
+    assert rows.loc["Hidden layers"].tolist() == ["1", "1"]
+    assert "Neurons in hidden layer 2" not in rows.index  # a layer neither network has
+    assert rows.loc["Batch size"].tolist() == ["full batch", "full batch"]
+    assert any(c.value == "Settings that differ (highlighted): Learning rate" for c in at.caption)
+
+
+def test_only_the_last_five_runs_are_kept_and_any_two_can_be_picked():
+    at = page_with_link({**SMALL, "steps": "2"})
+    for seed in range(1, 7):
+        at.number_input(key="w:mlp:seed").set_value(seed).run()
+        press_train(at)
+    first = at.selectbox(key="compare-first:mlp")
+    assert first.options == [f"run {k}" for k in range(2, 7)]
+    assert (first.value, at.selectbox(key="compare-second:mlp").value) == ("run 5", "run 6")
+    first.set_value("run 2").run()
+    table = next(d.value for d in at.dataframe if "setting" in d.value.columns)
+    assert table.set_index("setting").loc["Seed (initial weights and batches)"].tolist() == [
+        "2", "6"
+    ]  # fmt: skip
+
+
+def test_a_diverged_run_is_recorded_with_its_outcome():
+    at = page_with_link({"steps": "10"})  # the 2-16-16-1 default: 1e6 blows it up at step 6
+    press_train(at)
+    at.select_slider(key="w:mlp:lr").set_value(1e6).run()
+    press_train(at)
+    assert the_run(at).state == "diverged"
+    table = next(d.value for d in at.dataframe if "setting" in d.value.columns)
+    outcome = table.set_index("setting").loc["outcome"].tolist()
+    step = the_run(at).trainer.divergence.step
+    assert outcome == ["finished", f"diverged at step {step}"]

@@ -44,6 +44,7 @@ from models.mlp_training import (
 from ui.cache import shared_data
 from ui.charts import chart_height, line_chart
 from ui.mlp_charts import curve_frames, decision_boundary_chart, grid_frame, points_frame
+from ui.runs import RunLog, compare_runs_panel
 from ui.settings import PageSettings, Setting
 
 RUN_KEY = "mlp:run"
@@ -188,24 +189,33 @@ class Run:
     steps_per_second: float | None = None  # wall clock, drawing and waiting included
     torch_check: object | None = None
     notes: list[str] = field(default_factory=list)
+    recorded: bool = False  # in the compare-runs log since it last ended
 
     @property
     def untouched(self) -> bool:
         return self.trainer.steps_done == 0
 
+    def restart(self) -> None:
+        """Back to the seed's initial weights, as a new run of the same settings."""
+        self.trainer.reset()
+        self.torch_check, self.recorded = None, False
+
     def start(self) -> None:
         if self.trainer.finished:
-            self.trainer.reset()
-            self.torch_check = None
+            self.restart()
         self.state = "training"
         self.clock_start, self.step_start = time.perf_counter(), self.trainer.steps_done
 
     def settle(self) -> None:
-        """After training: done, diverged, or still waiting for more."""
+        """After training: done, diverged, or still waiting for more. A run that has just
+        ended goes into the compare-runs log."""
         if self.trainer.divergence is not None:
             self.state = "diverged"
         elif self.trainer.finished:
             self.state = "done"
+        if self.state in {"done", "diverged"} and not self.recorded:
+            self.recorded = True
+            record_run(self)
 
     def advance(self, seconds: float, max_steps: int) -> None:
         """Train for about `seconds` or `max_steps` steps and update the measured rate."""
@@ -228,6 +238,54 @@ def new_run(spec: RunSpec, values: dict) -> Run:
             f"points ({len(train)}), so every step uses the full batch."
         )
     return run
+
+
+# ---- the runs to compare ------------------------------------------------------------------------
+
+RUN_LOG = RunLog("mlp")
+LABELS = {key: setting.label for key, setting in SETTINGS.settings.items()}
+_DATA_KEYS = ("points", "noise", "test", "data_seed")
+
+
+def run_description(settings: dict) -> dict:
+    """The settings that shaped a run, as the page names them: the widths of layers the network
+    does not have, and the data settings the lecture's fixed examples ignore, are left out."""
+    shown = {}
+    for key, value in settings.items():
+        if key.startswith("width") and int(key.removeprefix("width")) > settings["layers"]:
+            continue
+        if key in _DATA_KEYS and settings["dataset"] == "lecture":
+            continue
+        describe = SETTINGS.settings[key].option_labels
+        shown[key] = describe(value) if describe else value
+    return shown
+
+
+def record_run(run: Run) -> None:
+    """Put an ended run (finished or diverged) into this user's compare-runs log."""
+    loss, _ = curve_frames(run.trainer.history, full_batch=True)  # train and test, no batch
+    curves = pd.DataFrame(
+        {"step": loss["step"], "value": loss["value"], "series": loss["curve"] + " loss"}
+    )
+    last = run.trainer.history[-1]
+    divergence = run.trainer.divergence
+    summary = {
+        "outcome": f"diverged at step {divergence.step}" if divergence else "finished",
+        "last train loss": last.train_loss,
+        "last train accuracy": f"{last.train_accuracy:.1%}",
+    }
+    if last.test_accuracy is not None:
+        summary["last test accuracy"] = f"{last.test_accuracy:.1%}"
+    RUN_LOG.record(run_description(run.settings), curves, summary)
+
+
+def draw_compare_runs() -> None:
+    st.subheader("Compare runs")
+    st.caption(
+        "Every run that finishes (or diverges) is kept, the last five of them: pick two to "
+        "see their loss curves on one chart and their settings side by side."
+    )
+    compare_runs_panel(RUN_LOG, LABELS)
 
 
 def current_run() -> Run | None:
@@ -269,14 +327,13 @@ def prepare_run(values: dict) -> Run | None:
         run.state = "paused"
     elif action == "step":
         if run.trainer.finished:
-            run.trainer.reset()
-            run.torch_check = None
+            run.restart()
         run.trainer.step(1)
         run.state = "paused"
         run.settle()
     elif action == "reset":
-        run.trainer.reset()
-        run.state, run.steps_per_second, run.torch_check = "ready", None, None
+        run.restart()
+        run.state, run.steps_per_second = "ready", None
     elif action == "torch" and run.trainer.steps_done:
         from models.mlp_torch import compare_with_torch  # torch loads only when asked
 
