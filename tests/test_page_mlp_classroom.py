@@ -9,12 +9,16 @@ recomputed by hand from the weights in the file.
 
 from __future__ import annotations
 
+import io
 import json
+import math
 import re
 from urllib.parse import parse_qsl, urlsplit
 
 import pandas as pd
 import pyarrow as pa
+import pytest
+import streamlit as st
 
 from data.toy2d import make_dataset, train_test_split
 from models.mlp_training import Trainer, TrainingConfig
@@ -208,3 +212,217 @@ def test_a_diverged_run_is_recorded_with_its_outcome():
     outcome = table.set_index("setting").loc["outcome"].tolist()
     step = the_run(at).trainer.divergence.step
     assert outcome == ["finished", f"diverged at step {step}"]
+
+
+# ---- export and import ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def downloads(monkeypatch) -> dict[str, str]:
+    """label -> data of every download button drawn (AppTest has no server to fetch them)."""
+    captured: dict[str, str] = {}
+    original = st.download_button
+
+    def spy(label, data, *args, **kwargs):
+        captured[label] = data
+        return original(label, data, *args, **kwargs)
+
+    monkeypatch.setattr(st, "download_button", spy)
+    return captured
+
+
+def upload(at, name: str, content: bytes):
+    at.file_uploader(key="mlp:uploader").set_value((name, content, "application/json")).run()
+    no_exception(at)
+    return at
+
+
+def unescaped(text: str) -> str:
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+def errors(at) -> list[str]:
+    return [unescaped(e.value) for e in at.error]
+
+
+def by_hand(document: dict, point: tuple[float, ...]) -> float:
+    """The file's network evaluated straight from its JSON, written out here."""
+    values = list(point)
+    layers = document["parameters"]
+    for depth, layer in enumerate(layers):
+        values = [neuron["b"] + sum(w * v for w, v in zip(neuron["w"], values, strict=True))
+                  for neuron in layer]  # fmt: skip
+        if depth < len(layers) - 1:
+            act = document["architecture"]["activation"]
+            values = [math.tanh(v) if act == "tanh" else max(v, 0.0) for v in values]
+    return values[0]
+
+
+GRID = [(x / 4, y / 4) for x in range(-8, 9) for y in range(-6, 7)]  # 17 x 13 points
+
+
+def test_an_exported_network_reimports_to_identical_predictions(downloads):
+    saved = page_with_link({"dataset": "xor", "layers": "2", "width1": "5", "width2": "3",
+                            "activation": "tanh", "steps": "20", "lr": "0.2", "noise": "0.2"})  # fmt: skip
+    press_train(saved)
+    text = downloads["Network (JSON)"]
+    document = json.loads(text)
+    trained = the_run(saved).trainer.model
+    assert document["architecture"] == {"inputs": 2, "layer_sizes": [5, 3, 1],
+                                        "activation": "tanh"}  # fmt: skip
+
+    at = page_with_link({})  # another student, on the defaults
+    upload(at, "xor-net.json", text.encode())
+    run = the_run(at)
+    assert run.state == "imported" and run.imported == "xor-net.json"
+    # The page took the file's settings: same data, same architecture.
+    assert at.selectbox(key="w:mlp:dataset").value == "xor"
+    assert at.slider(key="w:mlp:width1").value == 5 and at.slider(key="w:mlp:width2").value == 3
+    assert run.trainer.config.hidden == (5, 3) and run.spec.noise == 0.2
+    # Identical scores on a grid, and the file's own numbers worked out by hand agree.
+    imported = run.trainer.model.predict(GRID)
+    assert imported == trained.predict(GRID)
+    assert imported == pytest.approx([by_hand(document, p) for p in GRID], rel=1e-12, abs=1e-12)
+    # What the student sees: the same boundary and the same accuracy.
+    _, before = chart(saved, "Decision boundary")
+    _, after = chart(at, "Decision boundary")
+    assert after["score"].dropna().tolist() == before["score"].dropna().tolist()
+    assert any(unescaped(p.proto.text).startswith("Imported from xor-net.json")
+               for p in at.get("progress"))  # fmt: skip
+    assert any("Imported network on this data" in m.value for m in at.markdown)
+    assert any("xor-net.json: Loaded a 2-5-3-1 tanh network" in unescaped(s.value)
+               for s in at.success)  # fmt: skip
+
+    # Train starts a new run from the seed: with the file's settings, the saved run again.
+    press_train(at)
+    assert the_run(at).imported is None and the_run(at).trainer.steps_done == 20
+    assert the_run(at).trainer.model.get_weights() == trained.get_weights()
+
+
+def test_a_three_input_network_is_shown_on_the_lectures_examples(downloads):
+    saved = page_with_link({"dataset": "lecture", "layers": "1", "width1": "4",
+                            "activation": "tanh", "loss": "mse", "lr": "0.05", "steps": "8"})  # fmt: skip
+    press_train(saved)
+    document = json.loads(downloads["Network (JSON)"])
+    at = page_with_link({"dataset": "spiral"})
+    upload(at, "lecture.json", downloads["Network (JSON)"].encode())
+    assert at.selectbox(key="w:mlp:dataset").value == "lecture"
+    table = next(d.value for d in at.dataframe if "target" in d.value.columns)
+    points = table[["x1", "x2", "x3"]].values.tolist()
+    assert table["prediction"].tolist() == pytest.approx(
+        [by_hand(document, tuple(p)) for p in points], rel=1e-12
+    )
+
+
+def test_the_loss_history_csv_holds_every_step_of_the_run(downloads):
+    at = page_with_link({"layers": "1", "width1": "4", "steps": "12", "batch": "16",
+                         "test": "0.25"})  # fmt: skip
+    assert "Loss history (CSV)" not in downloads  # nothing trained yet
+    press_train(at)
+    table = pd.read_csv(io.StringIO(downloads["Loss history (CSV)"]))
+    config = TrainingConfig(hidden=(4,), batch_size=16, steps=12)
+    reference = reference_run("moons", 100, 0.1, 1337, 0.25, config).history
+    assert table["step"].tolist() == list(range(12))
+    for column, field in (("learning_rate", "learning_rate"), ("batch_loss", "loss"),
+                          ("train_loss", "train_loss"), ("test_loss", "test_loss"),
+                          ("test_accuracy", "test_accuracy")):  # fmt: skip
+        # CSV writes floats with repr's digits, so they read back exactly.
+        assert table[column].tolist() == [getattr(r, field) for r in reference], column
+
+
+def test_a_diverged_run_has_a_history_but_no_network_to_save(downloads):
+    at = page_with_link({"steps": "10", "lr": "1000000.0"})
+    press_train(at)
+    assert the_run(at).state == "diverged"
+    assert "Loss history (CSV)" in downloads and "Network (JSON)" not in downloads
+    assert any("no network to save" in c.value for c in at.caption)
+
+
+def tampered(document: dict, change) -> bytes:
+    copy = json.loads(json.dumps(document))
+    change(copy)
+    return json.dumps(copy).encode()
+
+
+def test_tampered_files_are_refused_with_a_message_and_the_run_stays(downloads):
+    saved = page_with_link({"layers": "1", "width1": "3", "steps": "4"})
+    press_train(saved)
+    good = json.loads(downloads["Network (JSON)"])  # 2-3-1
+
+    def weight(value):
+        return lambda d: d["parameters"][0][1]["w"].__setitem__(0, value)
+
+    cases = {
+        "not JSON": (b"{'format': 'zero-to-hero-explorer'", "not valid JSON"),
+        "not text": (b"\x80\x81\xfe", "not UTF-8 text"),
+        "a list": (b"[1, 2, 3]", "must hold a JSON object"),
+        "wrong kind": (tampered(good, lambda d: d.update(kind="neural-ngram")),
+                       'holds a "neural-ngram" model; this page needs a "mlp" model'),
+        "missing parameters": (tampered(good, lambda d: d.pop("parameters")),
+                               'has no "parameters"'),
+        "missing bias": (tampered(good, lambda d: d["parameters"][0][0].pop("b")),
+                         'parameters[0][0] must be an object with exactly "w" and "b"'),
+        "wrong shape": (tampered(good, lambda d: d["parameters"][0][2]["w"].append(0.5)),
+                        "parameters[0][2].w must have 2 numbers"),
+        "layer count": (tampered(good, lambda d: d["architecture"].update(layer_sizes=[3, 3, 1])),
+                        "parameters has 2 layers; the architecture has 3"),
+        "huge number": (tampered(good, weight(1e300)), "weights above 1e+06 are refused"),
+        "wrong type": (tampered(good, weight("0.5")), "parameters[0][1].w[0] must be a number"),
+        "a bool weight": (tampered(good, weight(True)), "parameters[0][1].w[0] must be a number"),
+        "NaN": (tampered(good, weight(math.nan)), "contains NaN"),  # json writes NaN
+        "Infinity": (tampered(good, lambda d: d["parameters"][1][0].update(b=-math.inf)),
+                     "contains -Infinity"),
+        "two outputs": (tampered(good, lambda d: (
+            d["architecture"].update(layer_sizes=[3, 2]),
+            d["parameters"][1].append({"w": [0.1, 0.2, 0.3], "b": 0.0}))),
+            "this page's networks have one"),
+        "too wide": (tampered(good, lambda d: (
+            d["architecture"].update(layer_sizes=[40, 1]),
+            d["parameters"].__setitem__(0, [{"w": [0.1, 0.2], "b": 0.0}] * 40),
+            d["parameters"].__setitem__(1, [{"w": [0.1] * 40, "b": 0.0}]))),
+            "larger than this page trains"),
+        "linear hidden layers": (tampered(good, lambda d: d["architecture"].update(
+            activation="linear")), 'hidden layers use "linear"'),
+        "five inputs": (tampered(good, lambda d: (
+            d["architecture"].update(inputs=5),
+            [n.update(w=[0.1] * 5) for n in d["parameters"][0]])), "takes 5 inputs"),
+    }  # fmt: skip
+    at = page_with_link({"layers": "2", "width1": "6", "width2": "2", "steps": "3"})
+    press_train(at)
+    kept, weights = the_run(at), the_run(at).trainer.model.get_weights()
+    settings_before = {key: at.session_state["settings:mlp"][key] for key in ("layers", "width1")}
+    for case, (content, message) in cases.items():
+        upload(at, f"{case}.json", content)
+        shown = errors(at)
+        assert len(shown) == 1 and message in shown[0], (case, shown)
+        assert shown[0].startswith(f"{case}.json cannot be loaded:"), case
+        assert "The network shown above is kept" in shown[0]
+        assert the_run(at) is kept and kept.trainer.model.get_weights() == weights, case
+        assert kept.state == "done" and kept.trainer.steps_done == 3
+        current = {key: at.session_state["settings:mlp"][key] for key in settings_before}
+        assert current == settings_before, case
+    at.file_uploader(key="mlp:uploader").set_value(None).run()  # removing the file
+    assert not at.error and the_run(at) is kept
+
+
+def test_settings_in_a_file_that_do_not_fit_the_page_are_named_and_left_out(downloads):
+    saved = page_with_link({"layers": "1", "width1": "3", "steps": "4", "seed": "5"})
+    press_train(saved)
+    document = json.loads(downloads["Network (JSON)"])
+    document["settings"].update(lr=0.3, steps=10**9, dataset="mnist", colour="red", width1=7)
+    at = page_with_link({"lr": "0.05"})
+    upload(at, "odd.json", json.dumps(document).encode())
+    notes = " ".join(unescaped(c.value) for c in at.caption)
+    assert "The file's values for Dataset, Learning rate, Steps are not valid" in notes
+    values = at.session_state["settings:mlp"]
+    assert (values["lr"], values["steps"], values["dataset"]) == (0.05, 100, "moons")
+    assert (values["seed"], values["width1"]) == (5, 3)  # valid values taken; the shape wins
+    assert the_run(at).trainer.model.get_weights() == the_run(saved).trainer.model.get_weights()
+
+
+def test_a_file_name_or_message_cannot_add_markdown_to_the_page():
+    at = page_with_link({"steps": "2"})
+    upload(at, "[click me](https://example.com).json", b'{"format": "**bold** ![x](y)"}')
+    shown = at.error[0].value
+    assert "](" not in shown and "**" not in shown  # no link, no emphasis: escaped
+    assert unescaped(shown).startswith("[click me](https://example.com).json cannot be loaded")

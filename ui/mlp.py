@@ -16,6 +16,7 @@ or paused), the page reruns as a whole once, which redraws the buttons and stops
 from __future__ import annotations
 
 import math
+import re
 import time
 from dataclasses import dataclass, field
 
@@ -26,6 +27,7 @@ import streamlit as st
 
 from data.toy2d import DATASET_LABELS, DATASETS, Dataset, make_dataset, train_test_split
 from engine.graph import to_dot
+from models.mlp import MLP
 from models.mlp_training import (
     HIDDEN_ACTIVATIONS,
     LOSS_LABELS,
@@ -39,6 +41,7 @@ from models.mlp_training import (
     Trainer,
     TrainingConfig,
     count_parameters,
+    evaluate,
     point_loss_graph,
 )
 from ui.cache import shared_data
@@ -49,6 +52,7 @@ from ui.settings import PageSettings, Setting
 
 RUN_KEY = "mlp:run"
 ACTION_KEY = "mlp:action"
+IMPORT_KEY = "mlp:import"  # a network read from a file, waiting for prepare_run to adopt it
 GRAPH_KEY = "mlp:graph-open"  # expander states
 WEIGHTS_KEY = "mlp:weights-open"
 # Each live update trains at most this many steps or this long (a slow network still redraws
@@ -183,17 +187,19 @@ class Run:
     train: Dataset
     test: Dataset
     trainer: Trainer
-    state: str = "ready"  # ready, training, paused, done, diverged
+    state: str = "ready"  # ready, training, paused, done, diverged, imported
     clock_start: float = 0.0  # wall clock and step when training last (re)started
     step_start: int = 0
     steps_per_second: float | None = None  # wall clock, drawing and waiting included
     torch_check: object | None = None
     notes: list[str] = field(default_factory=list)
     recorded: bool = False  # in the compare-runs log since it last ended
+    imported: str | None = None  # the file the weights came from, for an imported network
 
     @property
     def untouched(self) -> bool:
-        return self.trainer.steps_done == 0
+        """Nothing to lose: not trained, not imported (a settings change may replace it)."""
+        return self.trainer.steps_done == 0 and self.imported is None
 
     def restart(self) -> None:
         """Back to the seed's initial weights, as a new run of the same settings."""
@@ -288,6 +294,40 @@ def draw_compare_runs() -> None:
     compare_runs_panel(RUN_LOG, LABELS)
 
 
+@dataclass(frozen=True)
+class ImportedNetwork:
+    """A network read from a file, with the file's name and what the page changed to fit it."""
+
+    model: MLP
+    name: str
+    notes: tuple[str, ...] = ()
+
+
+def adopt_import(spec: RunSpec, values: dict, imported: ImportedNetwork) -> Run:
+    """A run that shows the imported network on the data the settings describe.
+
+    It is not trained here: Train, Step and Reset start a new run from the seed's weights
+    (with the file's settings intact, that run repeats the one that was saved).
+    """
+    run = new_run(spec, values)
+    trainer = run.trainer
+    shape = [trainer.nin, *(len(layer.neurons) for layer in trainer.model.layers)]
+    theirs = [imported.model.nin, *(len(layer.neurons) for layer in imported.model.layers)]
+    if shape != theirs:  # settings_for_import makes them equal; never show a wrong network
+        raise ValueError(f"the page built a {shape} network for a {theirs} file")
+    trainer.model.set_weights(imported.model.get_weights())
+    trainer.initial_weights = tuple(trainer.model.get_weights())
+    run.state, run.imported = "imported", imported.name
+    run.notes.extend(imported.notes)
+    return run
+
+
+def plain(text: str) -> str:
+    """Text from a user's file shown literally: markdown punctuation escaped (no links or
+    images from a file name or a file's contents)."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", text)
+
+
 def current_run() -> Run | None:
     return st.session_state.get(RUN_KEY)
 
@@ -310,12 +350,21 @@ def prepare_run(values: dict) -> Run | None:
     """Carry out a queued action and make sure there is a run to show. A run that has trained
     is never replaced by a settings change, only by Train, Step or Reset."""
     action = st.session_state.pop(ACTION_KEY, None)
+    imported = st.session_state.pop(IMPORT_KEY, None)
     run = current_run()
+    restart = action in {"train", "step", "reset"}
     try:
         spec = spec_from(values)
         matches = run is not None and not settings_changed(run, values)
-        # An untrained run follows the settings; a trained one only Train, Step or Reset replace.
-        if run is None or (not matches and (run.untouched or action in {"train", "step", "reset"})):
+        if action == "import" and imported is not None:
+            run = adopt_import(spec, values, imported)
+        # An untrained run follows the settings; a trained one only Train, Step or Reset
+        # replace. An imported network is never trained here: those start a new run.
+        elif (
+            run is None
+            or (run.imported and restart)
+            or (not matches and (run.untouched or restart))
+        ):
             run = new_run(spec, values)
     except ValueError as error:
         st.error(f"These settings do not make a network to train: {error}", icon=":material/error:")
@@ -458,6 +507,9 @@ def _live_body() -> None:
 
 def status_text(run: Run) -> str:
     trainer = run.trainer
+    if run.imported is not None:
+        return (f"Imported from {plain(run.imported)}: the saved weights, not trained here. Train "
+                f"starts a new run of {trainer.config.steps} steps from the seed's weights.")  # fmt: skip
     text = f"Step {trainer.steps_done} of {trainer.config.steps}"
     rate = f" · {run.steps_per_second:.0f} steps/s" if run.steps_per_second is not None else ""
     compute = trainer.compute_seconds
@@ -511,6 +563,8 @@ def draw_run(run: Run) -> None:
 def draw_metrics(run: Run) -> None:
     """The last step's figures in one line (metric tiles get cut off in narrow columns)."""
     history = run.trainer.history
+    if run.imported is not None:
+        draw_imported_metrics(run)
     if not history:
         return
     last = history[-1]
@@ -526,6 +580,20 @@ def draw_metrics(run: Run) -> None:
         f"The loss of step {last.step}'s batch, L2 included, before its update (the figure "
         f"micrograd's demo prints), to the last digit: `{last.loss!r}`"
     )
+
+
+def draw_imported_metrics(run: Run) -> None:
+    """How the imported network does on the data the settings describe."""
+    trainer, config = run.trainer, run.trainer.config
+    loss, accuracy = evaluate(trainer.model, trainer.X_train, trainer.y_train, config.loss,
+                              config.l2)  # fmt: skip
+    parts = [f"on this data: train loss **{_fmt(loss, '.6g')}**",
+             f"train accuracy **{_fmt(accuracy, '.1%')}**"]  # fmt: skip
+    if trainer.X_test:
+        _, test_accuracy = evaluate(trainer.model, trainer.X_test, trainer.y_test, config.loss,
+                                    config.l2)  # fmt: skip
+        parts.append(f"test accuracy **{_fmt(test_accuracy, '.1%')}**")
+    st.markdown("Imported network " + " · ".join(parts))
 
 
 def _fmt(value: float, spec: str) -> str:

@@ -117,3 +117,13 @@ def decision_boundary_chart(grid: pd.DataFrame, points: pd.DataFrame) -> alt.Lay
     return alt.layer(heat, train, test).properties(
         height=chart_height(380), title="Decision boundary"
     )
+
+
+def history_frame(history) -> pd.DataFrame:
+    """One row per step, as the loss-history CSV: what the step saw before its update."""
+    return pd.DataFrame(
+        [(r.step, r.learning_rate, r.loss, r.train_loss, r.train_accuracy, r.test_loss,
+          r.test_accuracy) for r in history],
+        columns=["step", "learning_rate", "batch_loss", "train_loss", "train_accuracy",
+                 "test_loss", "test_accuracy"],
+    )  # fmt: skip
