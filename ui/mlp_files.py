@@ -168,6 +168,7 @@ def draw_downloads(run: Run | None) -> None:
             "application/json",
             key="mlp:dl-network",
             icon=":material/download:",
+            on_click="ignore",  # saving a file changes nothing on the page
             help="Architecture, every weight and bias, and the settings that trained it. "
             "Load it here to see its boundary again.",
         )
@@ -184,6 +185,7 @@ def draw_downloads(run: Run | None) -> None:
             "text/csv",
             key="mlp:dl-history",
             icon=":material/download:",
+            on_click="ignore",  # saving a file changes nothing on the page
             help="One row per step: learning rate, batch loss, train and test loss and "
             "accuracy, measured before the step's update.",
         )
