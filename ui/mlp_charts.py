@@ -9,7 +9,7 @@ import pandas as pd
 
 from data.toy2d import Dataset
 from models.mlp_training import predict_array
-from ui.charts import chart_height
+from ui.charts import _configure, chart_height
 
 GRID_CELLS = 40  # the boundary heatmap is GRID_CELLS x GRID_CELLS
 SCORE_CLIP = 2.0  # the heatmap's colour saturates at |score| = 2
@@ -114,9 +114,10 @@ def decision_boundary_chart(grid: pd.DataFrame, points: pd.DataFrame) -> alt.Lay
         .mark_point(size=55, filled=False, strokeWidth=2, opacity=1)
         .encode(**encoding)
     )
-    return alt.layer(heat, train, test).properties(
+    chart = alt.layer(heat, train, test).properties(
         height=chart_height(380), title="Decision boundary"
     )
+    return _configure(chart)  # axis and legend type: larger in presenter mode
 
 
 def history_frame(history) -> pd.DataFrame:
