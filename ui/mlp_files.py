@@ -16,7 +16,6 @@ from typing import Any
 
 import streamlit as st
 
-from models.export import MAX_ABS_WEIGHT, ModelFileError, export_mlp, import_mlp
 from models.mlp import MLP
 from models.mlp_training import HIDDEN_ACTIVATIONS, MAX_HIDDEN_LAYERS, MAX_WIDTH
 from ui.mlp import (
@@ -40,10 +39,19 @@ ARCHITECTURE_KEYS = (
 )
 
 
+def _export():
+    """models.export, imported when first needed: it loads torch (for the n-gram models), which
+    this page otherwise loads only for its PyTorch check."""
+    from models import export
+
+    return export
+
+
 def settings_for_import(model: MLP, stored: dict[str, Any], current: dict[str, Any]):
     """(values, notes): the page's settings that rebuild `model`'s shape, starting from
     `current`, and what the page had to change or leave. ModelFileError when this page cannot
     hold a network of that shape."""
+    ModelFileError = _export().ModelFileError
     sizes = [len(layer.neurons) for layer in model.layers]
     hidden = sizes[:-1]
     if model.nin not in (2, 3):
@@ -105,10 +113,11 @@ def take_upload() -> None:
     if file is None:  # the file was removed from the uploader: the run stays as it is
         st.session_state.pop(MESSAGE_KEY, None)
         return
+    export = _export()
     try:
-        model, stored = import_mlp(file.getvalue())
+        model, stored = export.import_mlp(file.getvalue())
         values, notes = settings_for_import(model, stored, SETTINGS.values)
-    except ModelFileError as error:
+    except export.ModelFileError as error:
         st.session_state[MESSAGE_KEY] = (file.file_id, "error", str(error))
         return
     changed = {key: value for key, value in values.items() if value != SETTINGS[key]}
@@ -157,13 +166,13 @@ def draw_downloads(run: Run | None) -> None:
     if run.state == "training":
         st.caption("The files can be saved when training pauses or ends.")
         return
-    trainer = run.trainer
+    trainer, export = run.trainer, _export()
     weights = trainer.model.get_weights()
     name = f"mlp-{architecture(trainer.nin, trainer.config)}-step{trainer.steps_done}"
-    if all(math.isfinite(w) and abs(w) <= MAX_ABS_WEIGHT for w in weights):
+    if all(math.isfinite(w) and abs(w) <= export.MAX_ABS_WEIGHT for w in weights):
         st.download_button(
             "Network (JSON)",
-            export_mlp(trainer.model, run.settings),
+            export.export_mlp(trainer.model, run.settings),
             f"{name}.json",
             "application/json",
             key="mlp:dl-network",
@@ -174,7 +183,7 @@ def draw_downloads(run: Run | None) -> None:
         )
     else:
         st.caption(
-            f"The weights are not all finite numbers of at most {MAX_ABS_WEIGHT:g} (the run "
+            f"The weights are not all finite numbers of at most {export.MAX_ABS_WEIGHT:g} (the run "
             "diverged), so there is no network to save."
         )
     if trainer.history:
