@@ -119,6 +119,7 @@ def compare_runs_panel(log: RunLog, labels: Mapping[str, str], *, y_title: str =
         ),
         axis=1,
     )
-    st.dataframe(styled, hide_index=True, width="stretch")
+    # Every row in view: a highlighted difference must not hide below a scroll.
+    st.dataframe(styled, hide_index=True, width="stretch", height="content")
     changed = table.loc[table["differs"], "setting"].tolist()
     st.caption("Settings that differ (highlighted): " + (", ".join(changed) or "none"))
