@@ -640,12 +640,33 @@ class CountNGram(_NGramModel):
         counts = torch.from_numpy(counts.astype(np.int64, copy=False)).reshape(
             (vocab_size,) * self.n
         )
+        self._table, self._counts = table, counts
+        self._probs = self._smoothed(counts)
+        return self
+
+    @classmethod
+    def from_counts(cls, counts: torch.Tensor, vocab: Any, smoothing: float = 1.0) -> CountNGram:
+        """A model with these counts (shape (V,) * n, whole numbers of at least 0), as if it
+        had been fitted on words with them; n follows from the shape."""
+        table = _CharTable.from_any(vocab)
+        vocab_size, shape = len(table), tuple(counts.shape)
+        if len(shape) < 2 or any(size != vocab_size for size in shape):
+            raise ValueError(
+                f"Counts of shape {shape} do not fit a vocabulary of {vocab_size} characters: "
+                f"expected ({vocab_size}, {vocab_size}, ...)."
+            )
+        if counts.is_floating_point() or counts.is_complex() or bool((counts < 0).any()):
+            raise ValueError("Counts must be whole numbers of at least 0.")
+        model = cls(n=len(shape), smoothing=smoothing, vocab=table)
+        model._counts = counts.to(torch.int64).clone()
+        model._probs = model._smoothed(model._counts)
+        return model
+
+    def _smoothed(self, counts: torch.Tensor) -> torch.Tensor:
         probs = counts.to(torch.float32) + self.smoothing
         totals = probs.sum(-1, keepdim=True)
         # Same division as the lecture's P /= P.sum(1, keepdim=True); unseen rows become 0.
-        probs = torch.where(totals > 0, probs / totals, torch.zeros((), dtype=probs.dtype))
-        self._table, self._counts, self._probs = table, counts, probs
-        return self
+        return torch.where(totals > 0, probs / totals, torch.zeros((), dtype=probs.dtype))
 
     def _require_fitted(self) -> None:
         if self._counts is None:
