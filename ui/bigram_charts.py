@@ -241,6 +241,58 @@ def loss_curves(
     )  # fmt: skip
 
 
+def engine_torch_curves(
+    engine: Sequence[float], torch_losses: Sequence[float], *, height: int | None = None
+) -> alt.TopLevelMixin:
+    """The loss per step of our engine and of torch, one on top of the other, and below them
+    |engine - torch| per step on a log scale. torch is drawn wide and pale, the engine thin
+    and dark over it, so both stay visible where they coincide. Steps where the two agree
+    exactly have no point on the log scale and are left out of the lower chart."""
+    if len(engine) != len(torch_losses):
+        raise ValueError("the two loss histories must have the same number of steps")
+    steps = range(len(engine))
+    curves = pd.concat([
+        pd.DataFrame({"step": steps, "loss": list(torch_losses), "trained with": "torch"}),
+        pd.DataFrame({"step": steps, "loss": list(engine), "trained with": "our engine"}),
+    ], ignore_index=True)  # fmt: skip
+    color = alt.Color("trained with:N", title=None,
+                      scale=alt.Scale(domain=["torch", "our engine"],
+                                      range=[SERIES_COLORS[1], SERIES_COLORS[0]]))  # fmt: skip
+    lines = (
+        alt.Chart(curves)
+        .mark_line()
+        .encode(
+            x=alt.X("step:Q", title="training step"),
+            y=alt.Y("loss:Q", title="loss (with reg)", scale=alt.Scale(zero=False)),
+            color=color,
+            strokeWidth=alt.StrokeWidth("trained with:N", legend=None,
+                                        scale=alt.Scale(domain=["torch", "our engine"],
+                                                        range=[7, 1.5])),
+            opacity=alt.Opacity("trained with:N", legend=None,
+                                scale=alt.Scale(domain=["torch", "our engine"],
+                                                range=[0.45, 1.0])),
+            tooltip=[alt.Tooltip("step:Q"), alt.Tooltip("trained with:N"),
+                     alt.Tooltip("loss:Q", format=".7f")],
+        )
+        .properties(height=height or chart_height(200), title="Loss per step")
+    )  # fmt: skip
+    gaps = pd.DataFrame({"step": steps,
+                         "difference": np.abs(np.asarray(engine, dtype=float)
+                                              - np.asarray(torch_losses, dtype=float))})  # fmt: skip
+    gaps = gaps[gaps["difference"] > 0]
+    difference = (
+        alt.Chart(gaps)
+        .mark_line(point=alt.OverlayMarkDef(size=12), color=SERIES_COLORS[3])
+        .encode(
+            x=alt.X("step:Q", title="training step"),
+            y=alt.Y("difference:Q", title="|engine − torch|", scale=alt.Scale(type="log")),
+            tooltip=[alt.Tooltip("step:Q"), alt.Tooltip("difference:Q", format=".2e")],
+        )
+        .properties(height=chart_height(110))
+    )
+    return _configure(alt.vconcat(lines, difference))
+
+
 def length_histogram(words: Sequence[str], *, height: int | None = None) -> alt.TopLevelMixin:
     """How many words have each length."""
     lengths = pd.Series([len(w) for w in words], dtype="int64").value_counts().sort_index()
