@@ -14,7 +14,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from ui.charts import SERIES_COLORS, _configure, chart_height, line_chart
+from ui.charts import SERIES_COLORS, _configure, _font_size, chart_height, line_chart
 
 HEATMAP_SELECTION = "pick"  # name of the click selection on the count heatmap
 OUTLINED_ROW = "outlined_row"  # name of the parameter holding the outlined row
@@ -190,9 +190,14 @@ def value_heatmap(
                 "next:N",
                 sort=list(col_labels),
                 title=None,
-                axis=alt.Axis(orient="top", labelAngle=0, labelFontSize=9),
+                axis=alt.Axis(orient="top", labelAngle=0, labelFontSize=_font_size(9)),
             ),
-            y=alt.Y("context:N", sort=list(row_labels), title=None, axis=alt.Axis(labelFontSize=9)),
+            y=alt.Y(
+                "context:N",
+                sort=list(row_labels),
+                title=None,
+                axis=alt.Axis(labelFontSize=_font_size(9)),
+            ),
             color=alt.Color(
                 "value:Q",
                 scale=scale,
@@ -244,10 +249,8 @@ def loss_curves(
 def engine_torch_curves(
     engine: Sequence[float], torch_losses: Sequence[float], *, height: int | None = None
 ) -> alt.TopLevelMixin:
-    """The loss per step of our engine and of torch, one on top of the other, and below them
-    |engine - torch| per step on a log scale. torch is drawn wide and pale, the engine thin
-    and dark over it, so both stay visible where they coincide. Steps where the two agree
-    exactly have no point on the log scale and are left out of the lower chart."""
+    """The loss per step of our engine and of torch, one on top of the other: torch wide and
+    pale, the engine thin and dark over it, so both stay visible where they coincide."""
     if len(engine) != len(torch_losses):
         raise ValueError("the two loss histories must have the same number of steps")
     steps = range(len(engine))
@@ -255,42 +258,53 @@ def engine_torch_curves(
         pd.DataFrame({"step": steps, "loss": list(torch_losses), "trained with": "torch"}),
         pd.DataFrame({"step": steps, "loss": list(engine), "trained with": "our engine"}),
     ], ignore_index=True)  # fmt: skip
-    color = alt.Color("trained with:N", title=None,
-                      scale=alt.Scale(domain=["torch", "our engine"],
-                                      range=[SERIES_COLORS[1], SERIES_COLORS[0]]))  # fmt: skip
-    lines = (
-        alt.Chart(curves)
-        .mark_line()
-        .encode(
-            x=alt.X("step:Q", title="training step"),
-            y=alt.Y("loss:Q", title="loss (with reg)", scale=alt.Scale(zero=False)),
-            color=color,
-            strokeWidth=alt.StrokeWidth("trained with:N", legend=None,
-                                        scale=alt.Scale(domain=["torch", "our engine"],
-                                                        range=[7, 1.5])),
-            opacity=alt.Opacity("trained with:N", legend=None,
-                                scale=alt.Scale(domain=["torch", "our engine"],
-                                                range=[0.45, 1.0])),
-            tooltip=[alt.Tooltip("step:Q"), alt.Tooltip("trained with:N"),
-                     alt.Tooltip("loss:Q", format=".7f")],
-        )
-        .properties(height=height or chart_height(200), title="Loss per step")
+    methods = ["torch", "our engine"]
+    color = alt.Color("trained with:N", title=None, legend=alt.Legend(orient="bottom"),
+                      scale=alt.Scale(domain=methods, range=[SERIES_COLORS[1], SERIES_COLORS[0]]))  # fmt: skip
+    base = alt.Chart(curves).encode(
+        x=alt.X("step:Q", title="training step"),
+        y=alt.Y("loss:Q", title="loss (with reg)", scale=alt.Scale(zero=False)),
+        color=color,
+        tooltip=[alt.Tooltip("step:Q"), alt.Tooltip("trained with:N"),
+                 alt.Tooltip("loss:Q", format=".7f")],
     )  # fmt: skip
-    gaps = pd.DataFrame({"step": steps,
+    wide = base.mark_line(strokeWidth=7, opacity=0.45).transform_filter(
+        alt.datum["trained with"] == "torch"
+    )
+    thin = base.mark_line(strokeWidth=1.5).transform_filter(
+        alt.datum["trained with"] == "our engine"
+    )
+    chart = alt.layer(wide, thin).properties(height=height or chart_height(260))
+    return _configure(chart)
+
+
+def engine_torch_gaps(
+    engine: Sequence[float], torch_losses: Sequence[float], *, height: int | None = None
+) -> alt.TopLevelMixin:
+    """|engine - torch| per step on a log scale. Steps where the two agree exactly have no
+    place on a log scale and are left out."""
+    if len(engine) != len(torch_losses):
+        raise ValueError("the two loss histories must have the same number of steps")
+    gaps = pd.DataFrame({"step": range(len(engine)),
                          "difference": np.abs(np.asarray(engine, dtype=float)
                                               - np.asarray(torch_losses, dtype=float))})  # fmt: skip
     gaps = gaps[gaps["difference"] > 0]
-    difference = (
+    chart = (
         alt.Chart(gaps)
-        .mark_line(point=alt.OverlayMarkDef(size=12), color=SERIES_COLORS[3])
+        .mark_circle(size=16, color=SERIES_COLORS[3])
         .encode(
             x=alt.X("step:Q", title="training step"),
-            y=alt.Y("difference:Q", title="|engine − torch|", scale=alt.Scale(type="log")),
+            y=alt.Y(
+                "difference:Q",
+                title="|difference|",
+                scale=alt.Scale(type="log"),
+                axis=alt.Axis(format=".0e", tickCount=4),
+            ),
             tooltip=[alt.Tooltip("step:Q"), alt.Tooltip("difference:Q", format=".2e")],
         )
-        .properties(height=chart_height(110))
+        .properties(height=height or chart_height(170))
     )
-    return _configure(alt.vconcat(lines, difference))
+    return _configure(chart)
 
 
 def length_histogram(words: Sequence[str], *, height: int | None = None) -> alt.TopLevelMixin:

@@ -57,6 +57,7 @@ from ui.bigram_charts import (
     with_param,
 )
 from ui.bigram_engine import engine_vs_torch
+from ui.settings import is_hidden
 
 SPLITS = ("train", "dev", "test")
 AUTO_TRAINED_KEY = "bigram:auto-trained"
@@ -216,13 +217,13 @@ def neural_column(dataset: Dataset, n: int, fit: CountsFit) -> NeuralRun | None:
     inputs = (n - 1) * len(dataset.vocab)
     st.caption(f"{inputs} one-hot inputs → {len(dataset.vocab)} neurons (no bias, no "
                "non-linearity) → softmax, trained by gradient descent on the training split.")  # fmt: skip
-    left, right = st.columns(2)
-    with left:
-        SETTINGS.widget("lr")
-        SETTINGS.widget("steps")
-    with right:
-        SETTINGS.widget("reg")
-        SETTINGS.widget("seed")
+    # Controls a presenter hides leave no gap: the visible ones fill the two columns in order.
+    keys = ("lr", "steps", "reg", "seed")
+    visible = [key for key in keys if not is_hidden(key)]
+    columns = st.columns(2)
+    for i, key in enumerate(visible):
+        with columns[i * 2 // len(visible)]:  # the first half on the left, the rest right
+            SETTINGS.widget(key)
     method = SETTINGS.widget("method")
     _method_note(method, n)
     clicked = st.button("Train", type="primary", icon=":material/play_arrow:", key="bigram:train")
@@ -273,8 +274,9 @@ def _method_note(method: str, n: int) -> None:
     pace, measured = engine_seconds_per_step()
     where = "your last engine run" if measured else "an estimate"
     steps = SETTINGS["steps"]
-    st.caption(f"Our engine takes about {pace * 1000:.1f} ms per step ({where}), so "
-               f"{steps:,} steps take about {pace * steps:,.1f} s; torch then trains the same "
+    st.caption(f"Lesson 1's scalar engine: each of the 729 weights a Value, the same loss "
+               f"and initial weights as torch. About {pace * 1000:.1f} ms per step ({where}), "
+               f"so {steps:,} steps take about {pace * steps:,.1f} s; torch then trains the same "
                "net (a fraction of a second) to compare the two.")  # fmt: skip
 
 
@@ -349,18 +351,11 @@ def comparison(dataset: Dataset, n: int, fit: CountsFit, run: NeuralRun | None) 
             "counts model NLL, dev": fit.nll["dev"],
         }
         zoom = SETTINGS.widget("zoom")
-        draw_chart("loss-curves", (run.ident, dataset.key, n, fit.model.smoothing, zoom),
-                   lambda: loss_curves(model.data_loss_history, model.eval_history.get("dev"),
-                                       lines, zoom=zoom, title="Neural net: data loss per step"),
-                   width="stretch")  # fmt: skip
-        st.caption("The net's mean NLL (reg term left out) on the training and dev splits, "
-                   "with the counts model's NLL as dashed lines.")  # fmt: skip
-        history = pd.DataFrame({"step": range(len(model.loss_history)),
-                                "loss (with reg)": model.loss_history,
-                                "data loss, train": model.data_loss_history,
-                                "NLL, dev": model.eval_history.get("dev") or [math.nan] * len(model.loss_history)})  # fmt: skip
-        st.download_button("Loss history (CSV)", history.to_csv(index=False), "loss_history.csv",
-                           "text/csv", icon=":material/download:", key="bigram:dl-loss")  # fmt: skip
+        if model.loss_history:
+            _loss_history(dataset, n, fit, run, lines, zoom)
+        else:
+            st.info("A loaded net comes without its loss history: train one to see the curves.",
+                    icon=":material/info:")  # fmt: skip
     with right:
         table = pd.DataFrame({"split": SPLITS,
                               "counts model": [format_nll(fit.nll[s]) for s in SPLITS],
@@ -383,6 +378,23 @@ def comparison(dataset: Dataset, n: int, fit: CountsFit, run: NeuralRun | None) 
     if n > 2:
         st.caption(f"For n = {n} the net adds one row of W per context character, so it "
                    "cannot express every table the counts model can: expect a gap.")  # fmt: skip
+
+
+def _loss_history(dataset: Dataset, n: int, fit: CountsFit, run: NeuralRun,
+                  lines: dict[str, float], zoom: bool) -> None:  # fmt: skip
+    model = run.model
+    draw_chart("loss-curves", (run.ident, dataset.key, n, fit.model.smoothing, zoom),
+               lambda: loss_curves(model.data_loss_history, model.eval_history.get("dev"),
+                                   lines, zoom=zoom, title="Neural net: data loss per step"),
+               width="stretch")  # fmt: skip
+    st.caption("The net's mean NLL (reg term left out) on the training and dev splits, "
+               "with the counts model's NLL as dashed lines.")  # fmt: skip
+    history = pd.DataFrame({"step": range(len(model.loss_history)),
+                            "loss (with reg)": model.loss_history,
+                            "data loss, train": model.data_loss_history,
+                            "NLL, dev": model.eval_history.get("dev") or [math.nan] * len(model.loss_history)})  # fmt: skip
+    st.download_button("Loss history (CSV)", history.to_csv(index=False), "loss_history.csv",
+                       "text/csv", icon=":material/download:", key="bigram:dl-loss")  # fmt: skip
 
 
 def samples(dataset: Dataset, fit: CountsFit, run: NeuralRun | None) -> None:
