@@ -234,7 +234,7 @@ def neural_column(dataset: Dataset, n: int, fit: CountsFit) -> NeuralRun | None:
     if clicked or first_time:
         st.session_state[AUTO_TRAINED_KEY] = (dataset.key, n)
         if train(dataset, n, SETTINGS.values, area) is not None:
-            st.rerun()
+            SETTINGS.rerun()  # redraw the panels above with the new run
     if run is None:
         st.info("Press Train to train the net.", icon=":material/play_arrow:")
         return None
