@@ -23,7 +23,7 @@ from data.names import ssa_names
 from data.splits import shuffled_split
 from data.vocab import Vocabulary
 from models.export import export_neural_ngram, import_count_ngram
-from models.ngram import LECTURE_SEED, CountNGram, NeuralNGram
+from models.ngram import LECTURE_SEED, CountNGram, NeuralNGram, TrainingDiverged
 from tests.apptest_helpers import exception_messages, start_app
 
 PAGE = "pages/bigram.py"
@@ -384,3 +384,22 @@ def test_tampered_net_files_are_refused_and_the_net_is_kept(downloads):
     at.file_uploader(key=uploader_key).set_value(("ok.json", retrained, "application/json")).run()
     assert not at.error and the_run(at).source == "ok.json"
     assert the_run(at).lr == 12.5 and math.isnan(the_run(at).seconds)
+
+
+def test_an_engine_run_is_kept_when_torch_gives_out_on_the_same_settings(monkeypatch):
+    """torch's float32 can overflow where the engine's float64 does not: the engine run is
+    kept and the page says what happened to torch."""
+    original = NeuralNGram.fit
+
+    def fit(self, words, steps=100, lr=50.0, reg=0.01, on_step=None, method="fast",
+            eval_words=None):  # fmt: skip
+        if method == "fast":
+            raise TrainingDiverged(2, [3.0, 9.0], lr)
+        return original(self, words, steps, lr, reg, on_step, method, eval_words)
+
+    monkeypatch.setattr(NeuralNGram, "fit", fit)
+    at = open_with_link({"method": "engine", "steps": "20", "top_n": "1000"})
+    run = the_run(at)
+    assert run.method == "engine" and len(run.model.loss_history) == 20
+    assert "at step 2" in run.torch_check.failure
+    assert any("torch could not train the same settings" in w.value for w in at.warning)

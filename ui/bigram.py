@@ -245,6 +245,7 @@ class TorchCheck:
 
     history: tuple[float, ...]
     timing: Timing  # the whole fit call
+    failure: str = ""  # why torch could not train these settings, if it could not
 
 
 @dataclass
@@ -382,8 +383,11 @@ def train(dataset: Dataset, n: int, values: dict[str, Any], area: Any) -> Neural
             # (other sessions' data included) lands in its tenth of a second.
             with paused_gc():
                 start = Timing.now()
-                twin.fit(dataset.splits.train, method="fast", **options)
-                check = TorchCheck(twin.loss_history, Timing.now() - start)
+                try:
+                    twin.fit(dataset.splits.train, method="fast", **options)
+                    check = TorchCheck(twin.loss_history, Timing.now() - start)
+                except TrainingDiverged as error:  # float32 can give out before float64
+                    check = TorchCheck(error.history, Timing.now() - start, str(error))
     except TrainingDiverged as error:
         progress.clear()
         area.error(f"{error} Your previous run is kept.", icon=":material/warning:")

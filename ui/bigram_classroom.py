@@ -28,7 +28,6 @@ from ui.bigram import (
     Dataset,
     NeuralRun,
     keep_run,
-    memo,
     run_labels,
     selected_dataset,
     split_nll,
@@ -71,17 +70,16 @@ def _downloads(dataset: Dataset, n: int, fit: CountsFit, run: NeuralRun | None) 
     if run is None:
         st.caption("Train the net to save it.")
     else:
-        settings = export_settings(dataset, run)
-        text = memo("net-json", (run.ident, tuple(sorted(settings.items()))),
-                    lambda: export_neural_ngram(run.model, settings))  # fmt: skip
-        st.download_button("The net (JSON)", text, f"{ORDER_NAMES[run.n]}-net.json",
-                           "application/json", key="bigram:dl-net", on_click="ignore",
+        settings, model = export_settings(dataset, run), run.model  # a run's model never changes
+        # Both files are written only when their button is clicked (no cost on other reruns).
+        st.download_button("The net (JSON)", lambda: export_neural_ngram(model, settings),
+                           f"{ORDER_NAMES[run.n]}-net.json", "application/json",
+                           key="bigram:dl-net", on_click="ignore",
                            icon=":material/download:")  # fmt: skip
     counts_settings = {key: SETTINGS[key] for key in ("data", "year", "sex", "top_n")}
     counts_settings |= {"n": n, "smoothing": fit.model.smoothing, "words": dataset.label}
-    model = fit.model  # shared and never changed, so safe to read when the file is asked for
-    # Written only when clicked: a 4-gram count table is over a megabyte of JSON.
-    st.download_button("Counts model (JSON)", lambda: export_count_ngram(model, counts_settings),
+    counts = fit.model  # shared and never changed, so safe to read when the file is asked for
+    st.download_button("Counts model (JSON)", lambda: export_count_ngram(counts, counts_settings),
                        f"{ORDER_NAMES[n]}-counts.json", "application/json",
                        key="bigram:dl-counts", on_click="ignore",
                        icon=":material/download:")  # fmt: skip

@@ -15,6 +15,10 @@ def engine_vs_torch(run: NeuralRun) -> None:
     if check is None:
         return
     engine = run.model.loss_history
+    if check.failure:
+        st.warning(f"torch could not train the same settings: {check.failure}",
+                   icon=":material/warning:")  # fmt: skip
+        return
     gaps = [abs(a - b) for a, b in zip(engine, check.history, strict=True)]
     if not gaps:
         return

@@ -4,8 +4,10 @@ names, and nothing raises."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+from pathlib import Path
 
 from playwright.sync_api import expect
 
@@ -100,4 +102,10 @@ def test_training_with_our_engine_shows_both_curves(page, server):
                  timeout_ms=120_000)  # fmt: skip
     expect(page.get_by_text("After 80 steps with our engine")).to_be_visible()
     expect(page.get_by_text("Largest |engine − torch|", exact=False)).to_be_visible()
+    # The trained net downloads as JSON, written by the server when the button is clicked.
+    with page.expect_download(timeout=30_000) as download:
+        page.get_by_role("button", name="The net (JSON)").click()
+    document = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
+    assert document["kind"] == "neural-ngram" and len(document["W"]) == 27
+    assert document["settings"]["method"] == "engine" and document["settings"]["steps"] == 80
     assert not exceptions_on_page(page)
