@@ -129,6 +129,14 @@ ENGINE_LINK = {
 }  # fmt: skip
 
 
+def test_the_links_below_cover_every_setting_of_the_page():
+    """A setting added to the page must be added to a link test too (data=upload, which
+    cannot carry its file, has a test of its own)."""
+    from ui.bigram import SETTINGS
+
+    assert set(TRIGRAM_LINK) | set(ENGINE_LINK) | {"data"} == set(SETTINGS.settings)
+
+
 @pytest.mark.parametrize("link", [TRIGRAM_LINK, ENGINE_LINK], ids=["trigram", "engine"])
 def test_a_link_restores_every_setting_and_train_reproduces_the_run(link):
     at = open_with_link(link)
