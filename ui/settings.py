@@ -235,12 +235,22 @@ class PageSettings:
     def show_warnings(self) -> None:
         """One warning naming every link value that fell back to its default."""
         problems = st.session_state.pop(f"link-problems:{self.page}", [])
+        st.session_state[f"link-problems-shown:{self.page}"] = problems
         if problems:
             st.warning(
                 "Some settings in the link were not valid and use their defaults instead: "
                 + "; ".join(problems),
                 icon=":material/link_off:",
             )
+
+    def rerun(self) -> None:
+        """st.rerun(), with this run's link warning shown again: a rerun drops everything the
+        run drew, and a page that reruns on its first visit (to redraw after training) would
+        otherwise lose the warning before anyone saw it."""
+        shown = st.session_state.get(f"link-problems-shown:{self.page}")
+        if shown:
+            st.session_state[f"link-problems:{self.page}"] = shown
+        st.rerun()
 
     # -- widgets ----------------------------------------------------------------------------
 
