@@ -7,7 +7,8 @@ and where, e.g. "parameters[1][3].w has 15 numbers; this layer's neurons take 16
 
 Layout of a file (version 1):
 
-    {"format": "zero-to-hero-explorer", "version": 1, "kind": "mlp" | "neural-ngram",
+    {"format": "zero-to-hero-explorer", "version": 1,
+     "kind": "mlp" | "neural-ngram" | "count-ngram",
      "settings": {name: number | string | bool, ...},      # the page's settings, for reference
      ... the model's own fields (see export_mlp / export_neural_ngram) ...}
 """
@@ -23,7 +24,7 @@ import torch
 
 from models import torch_runtime
 from models.mlp import ACTIVATIONS, MLP
-from models.ngram import MAX_ORDER, NeuralNGram
+from models.ngram import MAX_ORDER, MAX_TABLE_ENTRIES, CountNGram, NeuralNGram
 
 torch_runtime.configure()
 
@@ -36,6 +37,7 @@ MAX_WIDTH = 256
 MAX_INPUTS = 16
 MAX_VOCAB = 200
 MAX_SETTINGS = 100
+MAX_COUNT = 2**53  # counts stay exact as JSON numbers up to here
 
 
 class ModelFileError(ValueError):
@@ -78,6 +80,21 @@ def export_neural_ngram(model: NeuralNGram, settings: Mapping[str, Any]) -> str:
         "settings": _plain_settings(settings),
     }
     return json.dumps(document, allow_nan=False)
+
+
+def export_count_ngram(model: CountNGram, settings: Mapping[str, Any]) -> str:
+    """The counts model's vocabulary, order n, smoothing k and its whole count table."""
+    document = {
+        "format": FORMAT,
+        "version": VERSION,
+        "kind": "count-ngram",
+        "n": model.n,
+        "vocabulary": list(model.itos),
+        "smoothing": model.smoothing,
+        "counts": model.counts.tolist(),
+        "settings": _plain_settings(settings),
+    }
+    return json.dumps(document, separators=(",", ":"), allow_nan=False)
 
 
 def _plain_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
@@ -189,14 +206,7 @@ def import_neural_ngram(raw: bytes | str) -> tuple[NeuralNGram, dict[str, Any]]:
     n = _count(document, "n", "n", MAX_ORDER)
     if n < 2:
         raise ModelFileError("n must be at least 2.")
-    vocabulary = _field(document, "vocabulary", list)
-    if not 2 <= len(vocabulary) <= MAX_VOCAB:
-        raise ModelFileError(f"vocabulary must list 2 to {MAX_VOCAB} characters.")
-    for i, ch in enumerate(vocabulary):
-        if not isinstance(ch, str) or len(ch) != 1:
-            raise ModelFileError(f"vocabulary[{i}] must be a single character.")
-    if vocabulary[0] != "." or len(set(vocabulary)) != len(vocabulary):
-        raise ModelFileError('vocabulary must start with "." and list each character once.')
+    vocabulary = _vocabulary(document)
     size = len(vocabulary)
     rows = _field(document, "W", list)
     if len(rows) != (n - 1) * size:
@@ -214,7 +224,65 @@ def import_neural_ngram(raw: bytes | str) -> tuple[NeuralNGram, dict[str, Any]]:
     return model, dict(document.get("settings", {}))
 
 
+def import_count_ngram(raw: bytes | str) -> tuple[CountNGram, dict[str, Any]]:
+    """A counts n-gram and its settings, from a file written by `export_count_ngram`."""
+    document = read_model_file(raw)
+    _expect_kind(document, "count-ngram")
+    n = _count(document, "n", "n", MAX_ORDER)
+    if n < 2:
+        raise ModelFileError("n must be at least 2.")
+    vocabulary = _vocabulary(document)
+    size = len(vocabulary)
+    if size**n > MAX_TABLE_ENTRIES:
+        raise ModelFileError(
+            f"A count table of {size} characters for n={n} would have {size**n:,} entries, "
+            f"more than this app's limit of {MAX_TABLE_ENTRIES:,}."
+        )
+    smoothing = document.get("smoothing")
+    if not _finite(smoothing) or not 0 <= smoothing <= MAX_ABS_WEIGHT:
+        raise ModelFileError(f"smoothing must be a number from 0 to {MAX_ABS_WEIGHT:g}.")
+    table = _field(document, "counts", list)
+    # Walk the nested lists level by level: every level lists `size` entries, and the last
+    # one whole numbers.
+    level = [("counts", table)]
+    for depth in range(n):
+        deeper = []
+        for where, entries in level:
+            if not isinstance(entries, list) or len(entries) != size:
+                raise ModelFileError(f"{where} must list {size} entries, one per character.")
+            if depth < n - 1:
+                deeper.extend((f"{where}[{i}]", entry) for i, entry in enumerate(entries))
+                continue
+            for i, count in enumerate(entries):
+                if isinstance(count, bool) or not isinstance(count, int):
+                    raise ModelFileError(f"{where}[{i}] must be a whole number.")
+                if not 0 <= count <= MAX_COUNT:
+                    raise ModelFileError(f"{where}[{i}] must be from 0 to 2**53, not {count}.")
+        level = deeper
+    counts = torch.tensor(table, dtype=torch.int64)
+    if int(counts.sum()) == 0:
+        raise ModelFileError("Every count is 0: the file holds no n-grams to learn from.")
+    try:
+        model = CountNGram.from_counts(counts, "".join(vocabulary), smoothing=float(smoothing))
+    except ValueError as error:
+        raise ModelFileError(f"The counts do not fit the vocabulary: {error}") from None
+    return model, dict(document.get("settings", {}))
+
+
 # -- checks -------------------------------------------------------------------------------------
+
+
+def _vocabulary(document: dict[str, Any]) -> list[str]:
+    """The file's vocabulary: "." first, then distinct single characters."""
+    vocabulary = _field(document, "vocabulary", list)
+    if not 2 <= len(vocabulary) <= MAX_VOCAB:
+        raise ModelFileError(f"vocabulary must list 2 to {MAX_VOCAB} characters.")
+    for i, ch in enumerate(vocabulary):
+        if not isinstance(ch, str) or len(ch) != 1:
+            raise ModelFileError(f"vocabulary[{i}] must be a single character.")
+    if vocabulary[0] != "." or len(set(vocabulary)) != len(vocabulary):
+        raise ModelFileError('vocabulary must start with "." and list each character once.')
+    return vocabulary
 
 
 def _expect_kind(document: dict[str, Any], kind: str) -> None:

@@ -28,6 +28,7 @@ import torch
 import torch.nn.functional as F
 
 from models import torch_runtime
+from models.ngram_engine import EngineTrainingDiverged, run_engine_training
 
 torch_runtime.configure()
 
@@ -42,7 +43,7 @@ MAX_SAMPLES = 1000
 MAX_SAMPLE_LENGTH = 1000
 DEFAULT_MAX_LENGTH = 100
 MAX_TRAINING_STEPS = 100_000
-FIT_METHODS = ("fast", "lecture")
+FIT_METHODS = ("fast", "lecture", "engine")  # "engine": our scalar engine, bigrams only
 
 # Ends each padded word in the encoder's working string; words may not contain it, so the
 # encoder can tell the end of one word from the padding of the next.
@@ -639,12 +640,33 @@ class CountNGram(_NGramModel):
         counts = torch.from_numpy(counts.astype(np.int64, copy=False)).reshape(
             (vocab_size,) * self.n
         )
+        self._table, self._counts = table, counts
+        self._probs = self._smoothed(counts)
+        return self
+
+    @classmethod
+    def from_counts(cls, counts: torch.Tensor, vocab: Any, smoothing: float = 1.0) -> CountNGram:
+        """A model with these counts (shape (V,) * n, whole numbers of at least 0), as if it
+        had been fitted on words with them; n follows from the shape."""
+        table = _CharTable.from_any(vocab)
+        vocab_size, shape = len(table), tuple(counts.shape)
+        if len(shape) < 2 or any(size != vocab_size for size in shape):
+            raise ValueError(
+                f"Counts of shape {shape} do not fit a vocabulary of {vocab_size} characters: "
+                f"expected ({vocab_size}, {vocab_size}, ...)."
+            )
+        if counts.is_floating_point() or counts.is_complex() or bool((counts < 0).any()):
+            raise ValueError("Counts must be whole numbers of at least 0.")
+        model = cls(n=len(shape), smoothing=smoothing, vocab=table)
+        model._counts = counts.to(torch.int64).clone()
+        model._probs = model._smoothed(model._counts)
+        return model
+
+    def _smoothed(self, counts: torch.Tensor) -> torch.Tensor:
         probs = counts.to(torch.float32) + self.smoothing
         totals = probs.sum(-1, keepdim=True)
         # Same division as the lecture's P /= P.sum(1, keepdim=True); unseen rows become 0.
-        probs = torch.where(totals > 0, probs / totals, torch.zeros((), dtype=probs.dtype))
-        self._table, self._counts, self._probs = table, counts, probs
-        return self
+        return torch.where(totals > 0, probs / totals, torch.zeros((), dtype=probs.dtype))
 
     def _require_fitted(self) -> None:
         if self._counts is None:
@@ -796,8 +818,12 @@ class NeuralNGram(_NGramModel):
         method="lecture" runs the lecture's code on every example (one-hot @ W, exp,
         normalise, mean NLL). method="fast" trains on the counts of distinct
         (context, next character) pairs instead; it gives the same losses (see
-        _distinct_pair_loss). If the loss or the weights become inf or NaN, raises
-        TrainingDiverged and the model keeps its previous weights.
+        _distinct_pair_loss). method="engine" (bigrams only) trains the same counts with
+        our scalar engine instead of torch: W as 729 engine Values, forward and backward
+        through engine/ (see models/ngram_engine.py), from the same initial weights; its
+        losses agree with "fast" to about 1e-7 (torch computes in float32, the engine in
+        float64). If the loss or the weights become inf or NaN, raises TrainingDiverged and
+        the model keeps its previous weights.
 
         Alongside, data_loss_history records the mean NLL part of each loss (the reg term
         left out), and eval_words (name -> words, e.g. {"dev": dev_words}) adds the mean
@@ -806,6 +832,11 @@ class NeuralNGram(_NGramModel):
         """
         if method not in FIT_METHODS:
             raise ValueError(f"method must be one of {', '.join(FIT_METHODS)}, not {method!r}.")
+        if method == "engine" and self.n != 2:
+            raise ValueError(
+                f"method='engine' trains bigrams (n = 2) only, not n = {self.n}: use "
+                "method='fast' for longer contexts."
+            )
         if (
             isinstance(steps, bool)
             or not isinstance(steps, int)
@@ -831,42 +862,18 @@ class NeuralNGram(_NGramModel):
         table = self._table if self._fixed_vocab else _CharTable.from_text(text)
         vocab_size = len(table)
         ngram_ids = _encode_ngrams(table, text, words, self.n)
-        if method == "fast":
-            data_loss = _distinct_pair_loss(ngram_ids, vocab_size, self.n)
-        else:
-            data_loss = _lecture_loss(ngram_ids, vocab_size, self.n)
-        evaluators = {}
+        eval_sets = {}
         for name, eval_list in (eval_words or {}).items():
             eval_list = tuple(eval_list)
-            eval_ids = _encode_ngrams(table, _padded_text(eval_list, self.n), eval_list, self.n)
-            evaluators[name] = _distinct_pair_loss(eval_ids, vocab_size, self.n)
-
-        W = _initial_weights(self.n, vocab_size, self.seed).requires_grad_(True)
-        history: list[float] = []
-        data_history: list[float] = []
-        tracked: dict[str, list[float]] = {name: [] for name in evaluators}
-        for step in range(steps):
-            data = data_loss(W)
-            loss = data + reg * (W**2).mean()
-            loss_value = loss.item()
-            if not math.isfinite(loss_value):
-                raise TrainingDiverged(step, history, lr)
-            history.append(loss_value)
-            data_history.append(data.item())
-            if evaluators:
-                with torch.no_grad():
-                    for name, evaluate in evaluators.items():
-                        tracked[name].append(evaluate(W).item())
-            W.grad = None
-            loss.backward()
-            W.data += -lr * W.grad
-            if on_step is not None and on_step(step, loss_value) is False:
-                break
-        if not bool(torch.isfinite(W).all()):
-            raise TrainingDiverged(len(history) - 1, history, lr, what="weights")
+            eval_text = _padded_text(eval_list, self.n)
+            eval_sets[name] = _encode_ngrams(table, eval_text, eval_list, self.n)
+        train = _train_with_engine if method == "engine" else _train_with_torch
+        W, history, data_history, tracked = train(
+            ngram_ids, eval_sets, vocab_size, self.n, self.seed, method, steps, lr, reg, on_step
+        )
 
         self._table = table
-        self._W = W.detach()
+        self._W = W
         self._loss_history = tuple(history)
         self._data_loss_history = tuple(data_history)
         self._eval_history = MappingProxyType({k: tuple(v) for k, v in tracked.items()})
@@ -892,6 +899,66 @@ class NeuralNGram(_NGramModel):
             return torch.softmax(_context_logits(W, context_ids, vocab_size), dim=-1)[0]
 
         return probs_after
+
+
+_Trained = tuple[torch.Tensor, list[float], list[float], dict[str, list[float]]]
+
+
+def _train_with_torch(ngram_ids, eval_sets, vocab_size, n, seed, method, steps, lr, reg,
+                      on_step) -> _Trained:  # fmt: skip
+    """NeuralNGram.fit's loop with torch autograd: (W, history, data history, eval history)."""
+    if method == "fast":
+        data_loss = _distinct_pair_loss(ngram_ids, vocab_size, n)
+    else:
+        data_loss = _lecture_loss(ngram_ids, vocab_size, n)
+    evaluators = {
+        name: _distinct_pair_loss(eval_ids, vocab_size, n) for name, eval_ids in eval_sets.items()
+    }
+    W = _initial_weights(n, vocab_size, seed).requires_grad_(True)
+    history: list[float] = []
+    data_history: list[float] = []
+    tracked: dict[str, list[float]] = {name: [] for name in evaluators}
+    for step in range(steps):
+        data = data_loss(W)
+        loss = data + reg * (W**2).mean()
+        loss_value = loss.item()
+        if not math.isfinite(loss_value):
+            raise TrainingDiverged(step, history, lr)
+        history.append(loss_value)
+        data_history.append(data.item())
+        if evaluators:
+            with torch.no_grad():
+                for name, evaluate in evaluators.items():
+                    tracked[name].append(evaluate(W).item())
+        W.grad = None
+        loss.backward()
+        W.data += -lr * W.grad
+        if on_step is not None and on_step(step, loss_value) is False:
+            break
+    if not bool(torch.isfinite(W).all()):
+        raise TrainingDiverged(len(history) - 1, history, lr, what="weights")
+    return W.detach(), history, data_history, tracked
+
+
+def _train_with_engine(ngram_ids, eval_sets, vocab_size, n, seed, method, steps, lr, reg,
+                       on_step) -> _Trained:  # fmt: skip
+    """The same training with our scalar engine (n = 2): no torch between the initial
+    weights and the final ones; torch only draws the initial W (so it is the torch model's)
+    and holds the result, as float32 like every other fit."""
+
+    def counted(ids: np.ndarray) -> list[list[int]]:
+        return np.bincount(ids, minlength=vocab_size**2).reshape(vocab_size, -1).tolist()
+
+    initial = _initial_weights(n, vocab_size, seed).tolist()
+    try:
+        result = run_engine_training(
+            counted(ngram_ids), initial, steps, lr, reg, on_step,
+            eval_counts={name: counted(ids) for name, ids in eval_sets.items()},
+        )  # fmt: skip
+    except EngineTrainingDiverged as error:
+        raise TrainingDiverged(error.step, error.history, lr, what=error.what) from None
+    W = torch.tensor(result.weights, dtype=torch.float32)
+    return W, result.history, result.data_history, result.eval_history
 
 
 def _initial_weights(n: int, vocab_size: int, seed: int) -> torch.Tensor:

@@ -12,12 +12,15 @@ negative log-likelihood over all examples is
 because an example's loss depends only on its (input, next) pair. So a step costs about a
 thousand scalar operations per row (27 exps, a sum, a log and a dot product) instead of one
 row per example. The loss adds reg * mean(W**2), as in the lecture.
+
+`NeuralNGram.fit(..., method="engine")` in models/ngram.py trains through this module.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from engine import Value, dot, vsum, zero_grad
 from engine.value import paused_gc
@@ -26,19 +29,35 @@ from engine.value import paused_gc
 class EngineTrainingDiverged(ValueError):
     """The loss or a weight became inf or NaN."""
 
-    def __init__(self, step: int, history: list[float]):
+    def __init__(self, step: int, history: list[float], what: str = "loss"):
         self.step = step
         self.history = history
+        self.what = what
         super().__init__(
-            f"The loss became infinite or NaN at step {step}. Lower the learning rate and "
+            f"The {what} became infinite or NaN at step {step}. Lower the learning rate and "
             "train again."
         )
 
 
-def engine_bigram_loss(
-    weights: Sequence[Sequence[Value]], counts: Sequence[Sequence[int]], reg: float
+@dataclass
+class EngineTraining:
+    """Everything one engine training run records, step by step.
+
+    history[k] is the loss (with the reg term) at step k before that step's update;
+    data_history[k] its mean NLL part; eval_history[name][k] the mean NLL of another set of
+    counted bigrams (a dev split) at the same weights; weights are the final W.
+    """
+
+    history: list[float] = field(default_factory=list)
+    data_history: list[float] = field(default_factory=list)
+    eval_history: dict[str, list[float]] = field(default_factory=dict)
+    weights: list[list[float]] = field(default_factory=list)
+
+
+def engine_bigram_data_loss(
+    weights: Sequence[Sequence[Value]], counts: Sequence[Sequence[int]]
 ) -> Value:
-    """The regularised mean NLL of the counted bigrams, as one engine graph."""
+    """The mean NLL of the counted bigrams (no reg term), as one engine graph."""
     total = sum(sum(row) for row in counts)
     if total <= 0:
         raise ValueError("there are no bigrams to learn from")
@@ -52,9 +71,81 @@ def engine_bigram_loss(
         shift = max(w.data for w in row_weights)
         log_normaliser = vsum([(w - shift).exp() for w in row_weights]).log() + shift
         row_losses.append(log_normaliser * row_total - dot(row_weights, row_counts))
-    data_loss = vsum(row_losses) * (1.0 / total)
+    return vsum(row_losses) * (1.0 / total)
+
+
+def engine_bigram_loss(
+    weights: Sequence[Sequence[Value]], counts: Sequence[Sequence[int]], reg: float
+) -> Value:
+    """The regularised mean NLL of the counted bigrams, as one engine graph."""
     flat = [w for row in weights for w in row]
-    return data_loss + dot(flat, flat) * (reg / len(flat))
+    return engine_bigram_data_loss(weights, counts) + dot(flat, flat) * (reg / len(flat))
+
+
+def bigram_nll(weights: Sequence[Sequence[float]], counts: Sequence[Sequence[int]]) -> float:
+    """The mean NLL of counted bigrams under plain-number weights: no graph, for evaluating
+    a dev split at every step without paying for a backward pass."""
+    total = sum(sum(row) for row in counts)
+    if total <= 0:
+        raise ValueError("there are no bigrams to evaluate")
+    nll = 0.0
+    for row_weights, row_counts in zip(weights, counts, strict=True):
+        row_total = sum(row_counts)
+        if row_total == 0:
+            continue
+        shift = max(row_weights)
+        log_normaliser = math.log(math.fsum(math.exp(w - shift) for w in row_weights)) + shift
+        nll += row_total * log_normaliser - math.fsum(
+            n * w for n, w in zip(row_counts, row_weights, strict=True) if n
+        )
+    return nll / total
+
+
+def run_engine_training(
+    counts: Sequence[Sequence[int]],
+    initial_weights: Sequence[Sequence[float]],
+    steps: int,
+    lr: float,
+    reg: float,
+    on_step: Callable[[int, float], bool | None] | None = None,
+    eval_counts: Mapping[str, Sequence[Sequence[int]]] | None = None,
+) -> EngineTraining:
+    """Plain full-batch gradient descent on W, every number an engine Value.
+
+    Records the loss, its data part and the NLL of each `eval_counts` entry at every step,
+    before that step's update, as in the lecture and in `NeuralNGram.fit`. on_step(k, loss)
+    runs after step k's update; returning False stops. Raises EngineTrainingDiverged on
+    inf/NaN in the loss or the weights.
+    """
+    weights = [
+        [Value(float(w), f"W[{r},{c}]") for c, w in enumerate(row)]
+        for r, row in enumerate(initial_weights)
+    ]
+    flat = [w for row in weights for w in row]
+    size = len(flat)
+    result = EngineTraining(eval_history={name: [] for name in eval_counts or {}})
+    for step in range(steps):
+        with paused_gc():  # the graph has no cycles; see engine.value.paused_gc
+            data_loss = engine_bigram_data_loss(weights, counts)
+            loss = data_loss + dot(flat, flat) * (reg / size)
+            if not math.isfinite(loss.data):
+                raise EngineTrainingDiverged(step, result.history)
+            result.history.append(loss.data)
+            result.data_history.append(data_loss.data)
+            if eval_counts:
+                current = [[w.data for w in row] for row in weights]
+                for name, other in eval_counts.items():
+                    result.eval_history[name].append(bigram_nll(current, other))
+            zero_grad(flat)
+            loss.backward()
+        for w in flat:
+            w.data -= lr * w.grad
+        if not all(math.isfinite(w.data) for w in flat):
+            raise EngineTrainingDiverged(step, result.history, what="weights")
+        if on_step is not None and on_step(step, loss.data) is False:
+            break
+    result.weights = [[w.data for w in row] for row in weights]
+    return result
 
 
 def train_bigram_with_engine(
@@ -65,30 +156,7 @@ def train_bigram_with_engine(
     reg: float,
     on_step: Callable[[int, float], bool | None] | None = None,
 ) -> tuple[list[float], list[list[float]]]:
-    """Plain full-batch gradient descent on W, every number an engine Value.
-
-    Returns (history, final weights). history[k] is the loss at step k before that step's
-    update, as in the lecture and in `NeuralNGram.fit`. on_step(k, loss) runs after step k's
-    update; returning False stops. Raises EngineTrainingDiverged on inf/NaN.
-    """
-    weights = [
-        [Value(float(w), f"W[{r},{c}]") for c, w in enumerate(row)]
-        for r, row in enumerate(initial_weights)
-    ]
-    flat = [w for row in weights for w in row]
-    history: list[float] = []
-    for step in range(steps):
-        with paused_gc():  # the graph has no cycles; see engine.value.paused_gc
-            loss = engine_bigram_loss(weights, counts, reg)
-            if not math.isfinite(loss.data):
-                raise EngineTrainingDiverged(step, history)
-            history.append(loss.data)
-            zero_grad(flat)
-            loss.backward()
-        for w in flat:
-            w.data -= lr * w.grad
-        if not all(math.isfinite(w.data) for w in flat):
-            raise EngineTrainingDiverged(step, history)
-        if on_step is not None and on_step(step, loss.data) is False:
-            break
-    return history, [[w.data for w in row] for row in weights]
+    """(history, final weights) of run_engine_training: the loss at each step, before that
+    step's update, and W after the last update."""
+    result = run_engine_training(counts, initial_weights, steps, lr, reg, on_step)
+    return result.history, result.weights

@@ -5,6 +5,7 @@ import streamlit as st
 
 from ui import bigram_panels as panels
 from ui.bigram import INTRO, SETTINGS, current_run
+from ui.bigram_classroom import save_load_compare
 from ui.layout import page_header
 from ui.site import LECTURE_2_URL
 
@@ -33,5 +34,6 @@ with neural_side:
 panels.comparison(dataset, n, fit, run)
 panels.samples(dataset, fit, run)
 panels.score_word(dataset, n, fit, run)
+save_load_compare(dataset, n, fit, run)
 panels.inside_network(dataset, n, run)
 panels.walk_through(dataset, fit, run)

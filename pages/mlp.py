@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import mlp
+from ui import mlp, mlp_files
 from ui.layout import page_header
 from ui.site import LECTURE_1_URL
 
@@ -31,4 +31,6 @@ with main:
     mlp.draw_buttons(run, values)
     mlp.draw_notices(run, values)
     mlp.live_view()
+    mlp.draw_compare_runs()
+    mlp_files.draw_files(run)
     mlp.draw_torch_check(run)

@@ -14,6 +14,8 @@ from ui.bigram_charts import (
     HEATMAP_SELECTION,
     OUTLINED_ROW,
     count_heatmap,
+    engine_torch_curves,
+    engine_torch_gaps,
     length_histogram,
     loss_curves,
     network_diagram,
@@ -222,3 +224,24 @@ def test_probability_rows_hold_every_row_and_show_the_chosen_one():
     }
     assert row_b == {".": 0.6, "a": 0.3, "b": 0.1}
     assert sum(1 for r in rows if "neural net" in r) == 9
+
+
+def test_engine_and_torch_curves_hold_both_histories_drawn_wide_and_thin():
+    spec = engine_torch_curves([3.0, 2.5, 2.4], [3.0, 2.5000002, 2.4000001]).to_dict()
+    rows = rows_of(spec)
+    by_method = {m: [r["loss"] for r in rows if r["trained with"] == m]
+                 for m in ("torch", "our engine")}  # fmt: skip
+    assert by_method == {"torch": [3.0, 2.5000002, 2.4000001], "our engine": [3.0, 2.5, 2.4]}
+    widths = {layer["transform"][0]["filter"]: layer["mark"]["strokeWidth"]
+              for layer in spec["layer"]}  # fmt: skip
+    assert sorted(widths.values()) == [1.5, 7]  # torch wide underneath, the engine on top
+    with pytest.raises(ValueError, match="same number of steps"):
+        engine_torch_curves([1.0], [1.0, 2.0])
+
+
+def test_engine_torch_gaps_leave_out_exact_agreement_for_the_log_scale():
+    spec = engine_torch_gaps([3.0, 2.5, 2.4], [3.0, 2.5000002, 2.4000001]).to_dict()
+    rows = rows_of(spec)
+    assert [r["step"] for r in rows] == [1, 2]  # step 0 agrees exactly: no point on a log axis
+    assert rows[0]["difference"] == pytest.approx(2e-7, rel=1e-6)
+    assert spec["encoding"]["y"]["scale"]["type"] == "log"

@@ -10,13 +10,15 @@ import torch
 
 from models.export import (
     ModelFileError,
+    export_count_ngram,
     export_mlp,
     export_neural_ngram,
+    import_count_ngram,
     import_mlp,
     import_neural_ngram,
 )
 from models.mlp import MLP
-from models.ngram import NeuralNGram
+from models.ngram import CountNGram, NeuralNGram
 
 WORDS = ["emma", "olivia", "ava", "isabella", "sophia", "mia", "amelia"]
 
@@ -128,3 +130,85 @@ def test_tampered_ngram_files_are_refused_with_a_message(change, expected):
 def test_oversized_files_are_refused_before_parsing():
     with pytest.raises(ModelFileError, match="larger than"):
         import_mlp(b" " * (9 * 1024 * 1024))
+
+
+def test_a_neural_file_with_a_line_break_in_its_vocabulary_is_refused():
+    document = ngram_document()
+    document["vocabulary"][1] = "\n"
+    with pytest.raises(ModelFileError, match="do not fit the vocabulary"):
+        import_neural_ngram(json.dumps(document))
+
+
+# ---- the counts model ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("n", "smoothing"), [(2, 1.0), (3, 0.0), (4, 0.5)])
+def test_count_ngram_round_trip_gives_identical_probabilities(n, smoothing):
+    model = CountNGram(n=n, smoothing=smoothing).fit(WORDS)
+    restored, settings = import_count_ngram(export_count_ngram(model, {"k": smoothing}))
+    assert settings == {"k": smoothing}
+    assert restored.n == n and restored.itos == model.itos
+    assert restored.smoothing == smoothing
+    assert torch.equal(restored.counts, model.counts)
+    assert torch.equal(restored.probs, model.probs)
+    assert restored.nll(WORDS) == model.nll(WORDS)
+    assert restored.sample(5, seed=2) == model.sample(5, seed=2)
+
+
+def test_count_ngram_counts_match_a_plain_count_of_the_bigrams():
+    """The file holds the lecture's N: checked against counting the bigrams here."""
+    document = json.loads(export_count_ngram(CountNGram().fit(WORDS), {}))
+    itos = document["vocabulary"]
+    for a, first in enumerate(itos):
+        for b, second in enumerate(itos):
+            expected = sum(
+                (first + second) == (x + y)
+                for w in WORDS
+                for x, y in zip("." + w, w + ".", strict=True)
+            )
+            assert document["counts"][a][b] == expected
+
+
+def counts_document() -> dict:
+    return json.loads(export_count_ngram(CountNGram(n=2).fit(WORDS), {"smoothing": 1.0}))
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda d: d.pop("counts"), 'no "counts"'),
+        (lambda d: d.update(counts={"a": 1}), '"counts" must be a JSON list'),
+        (lambda d: d["counts"].pop(), "counts must list"),
+        (lambda d: d["counts"][4].append(0), "counts[4] must list"),
+        (lambda d: d["counts"][2].__setitem__(3, 1.5), "counts[2][3] must be a whole number"),
+        (lambda d: d["counts"][2].__setitem__(3, True), "counts[2][3] must be a whole number"),
+        (lambda d: d["counts"][2].__setitem__(3, "7"), "counts[2][3] must be a whole number"),
+        (lambda d: d["counts"][2].__setitem__(3, -1), "counts[2][3] must be from 0"),
+        (lambda d: d["counts"][2].__setitem__(3, 10**30), "counts[2][3] must be from 0"),
+        (lambda d: d["counts"].__setitem__(1, 5), "counts[1] must list"),
+        (lambda d: d.update(n=3), "counts[0][0] must list"),
+        (lambda d: d.update(n=8), "limit"),
+        (lambda d: d.update(smoothing=-1), "smoothing"),
+        (lambda d: d.update(smoothing="1"), "smoothing"),
+        (lambda d: d.pop("smoothing"), "smoothing"),
+        (
+            lambda d: d.update(counts=[[0] * len(d["vocabulary"])] * len(d["vocabulary"])),
+            "Every count is 0",
+        ),
+        (lambda d: d.update(kind="neural-ngram"), 'needs a "count-ngram"'),
+        (lambda d: d["vocabulary"].__setitem__(2, "."), "each character once"),
+    ],
+)
+def test_tampered_count_files_are_refused_with_a_message(change, expected):
+    document = counts_document()
+    change(document)
+    with pytest.raises(ModelFileError) as caught:
+        import_count_ngram(json.dumps(document))
+    assert expected in str(caught.value)
+
+
+def test_a_neural_file_is_not_a_counts_model_and_the_other_way_round():
+    with pytest.raises(ModelFileError, match='holds a "neural-ngram" model'):
+        import_count_ngram(json.dumps(ngram_document()))
+    with pytest.raises(ModelFileError, match='holds a "count-ngram" model'):
+        import_neural_ngram(json.dumps(counts_document()))

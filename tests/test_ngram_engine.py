@@ -8,9 +8,10 @@ import pytest
 import torch
 
 from engine import Value
-from models.ngram import CountNGram, NeuralNGram
+from models.ngram import FIT_METHODS, CountNGram, NeuralNGram, TrainingDiverged
 from models.ngram_engine import (
     EngineTrainingDiverged,
+    bigram_nll,
     engine_bigram_loss,
     train_bigram_with_engine,
 )
@@ -40,6 +41,18 @@ def test_loss_and_gradients_match_torch_autograd_on_random_counts():
     for r in range(size):
         for c in range(size):
             assert weights[r][c].grad == pytest.approx(W.grad[r, c].item(), abs=1e-12)
+
+
+def test_bigram_nll_of_plain_numbers_matches_torch():
+    rng = random.Random(11)
+    size = 6
+    counts = [[rng.randrange(0, 5) for _ in range(size)] for _ in range(size)]
+    counts[0] = [0] * size
+    weights = [[rng.gauss(0, 3) for _ in range(size)] for _ in range(size)]
+    expected = torch_reference_loss(
+        torch.tensor(weights, dtype=torch.float64), torch.tensor(counts, dtype=torch.float64), 0
+    )
+    assert bigram_nll(weights, counts) == pytest.approx(expected.item(), abs=1e-12)
 
 
 def test_large_logits_do_not_overflow():
@@ -101,3 +114,70 @@ def test_no_torch_in_the_engine_path():
         if isinstance(node, ast.ImportFrom) and node.module
     }  # fmt: skip
     assert "torch" not in imported and "numpy" not in imported
+
+
+# ------------------------------------------------------------ NeuralNGram.fit(method="engine")
+
+
+def test_fit_with_the_engine_agrees_with_the_torch_fast_path_on_names(names_txt):
+    """50 steps of the lecture's settings on names.txt, with a dev set tracked at every step:
+    the losses, their data parts, the dev NLLs and the final W of the two paths agree."""
+    words = names_txt.read_text().splitlines()
+    dev = words[::10]
+    models = {method: NeuralNGram(n=2, seed=2147483647) for method in ("engine", "fast")}
+    histories = {
+        method: model.fit(words, steps=50, lr=50.0, reg=0.01, method=method,
+                          eval_words={"dev": dev})
+        for method, model in models.items()
+    }  # fmt: skip
+    engine, fast = models["engine"], models["fast"]
+    assert histories["engine"][0] == pytest.approx(3.7686, abs=5e-5)  # the lecture's step 0
+    assert len(histories["engine"]) == len(histories["fast"]) == 50
+    assert engine.loss_history == tuple(histories["engine"])
+    for ours, theirs in (
+        (engine.loss_history, fast.loss_history),
+        (engine.data_loss_history, fast.data_loss_history),
+        (engine.eval_history["dev"], fast.eval_history["dev"]),
+    ):
+        assert len(ours) == len(theirs) == 50
+        assert max(abs(a - b) for a, b in zip(ours, theirs, strict=True)) < 1e-6
+    assert engine.W.dtype == torch.float32 and engine.W.shape == (27, 27)
+    assert torch.allclose(engine.W, fast.W, atol=1e-4)
+    assert engine.nll(dev) == pytest.approx(fast.nll(dev), abs=1e-6)
+
+
+def test_fit_with_the_engine_calls_on_step_and_can_stop_early():
+    words = ["emma", "olivia", "ava", "mia"]
+    seen = []
+    model = NeuralNGram(n=2, seed=3)
+    history = model.fit(words, steps=20, lr=5.0, reg=0.0, method="engine",
+                        on_step=lambda step, loss: seen.append((step, loss)) or step < 4)  # fmt: skip
+    assert [step for step, _ in seen] == [0, 1, 2, 3, 4]
+    assert [loss for _, loss in seen] == history == list(model.loss_history)
+    reference = NeuralNGram(n=2, seed=3)
+    reference.fit(words, steps=5, lr=5.0, reg=0.0, method="fast")
+    assert history == pytest.approx(list(reference.loss_history), abs=1e-6)
+
+
+def test_the_engine_trains_bigrams_only():
+    assert "engine" in FIT_METHODS
+    with pytest.raises(ValueError, match="n = 2") as caught:
+        NeuralNGram(n=3).fit(["emma", "ava"], steps=3, method="engine")
+    assert "n = 3" in str(caught.value)
+
+
+def test_a_diverging_engine_fit_names_the_step_and_keeps_the_old_weights():
+    words = ["emma", "olivia", "ava", "mia", "sophia"]
+    model = NeuralNGram(n=2, seed=1)
+    model.fit(words, steps=3, lr=1.0, reg=0.0, method="engine")
+    before = model.W
+    with pytest.raises(TrainingDiverged) as caught:
+        model.fit(words, steps=50, lr=1e300, reg=0.01, method="engine")
+    with pytest.raises(TrainingDiverged) as caught_by_torch:
+        NeuralNGram(n=2, seed=1).fit(words, steps=50, lr=1e300, reg=0.01, method="fast")
+    # The first update throws W to about 1e299: the next loss is no longer a number.
+    assert caught.value.step == caught_by_torch.value.step == 1
+    assert caught.value.history == pytest.approx(caught_by_torch.value.history, abs=1e-6)
+    assert "at step 1 (learning rate 1e+300)" in str(caught.value)
+    assert torch.equal(model.W, before)
+    assert len(model.loss_history) == 3

@@ -1,4 +1,5 @@
-"""ui/mlp.py without a browser: settings to a run, the preset, curves and the boundary chart."""
+"""ui/mlp.py and ui/mlp_charts.py without a browser: settings to a run, the preset, curves and
+the boundary chart."""
 
 from __future__ import annotations
 
@@ -10,16 +11,14 @@ import pytest
 from data.toy2d import Dataset
 from models.mlp import MLP
 from models.mlp_training import StepRecord, TrainingConfig
-from ui.mlp import (
-    DEMO_PRESET,
+from ui.mlp import DEMO_PRESET, SETTINGS, run_description, spec_from
+from ui.mlp_charts import (
     NEGATIVE_COLOR,
     POSITIVE_COLOR,
-    SETTINGS,
     curve_frames,
     decision_boundary_chart,
     grid_frame,
     points_frame,
-    spec_from,
 )
 
 
@@ -119,3 +118,14 @@ def test_the_boundary_chart_colours_classes_by_the_sign_of_the_score():
     data = spec["datasets"]
     sizes = sorted(len(rows) for rows in data.values())
     assert sizes == [1, 2, 16]  # one test point, two training points, 4 x 4 cells
+
+
+def test_a_runs_description_leaves_out_what_did_not_shape_it():
+    values = {key: value for key, value in SETTINGS.defaults().items() if key != "point"}
+    shown = run_description({**values, "layers": 1, "batch": 16, "loss": "bce"})
+    assert "width1" in shown and "width2" not in shown and "width4" not in shown
+    assert (shown["batch"], shown["loss"]) == ("16", "binary cross-entropy")
+    assert (shown["lr"], shown["points"], shown["dataset"]) == (1.0, 100, "Moons")
+    lecture = run_description({**values, "dataset": "lecture"})
+    assert not {"points", "noise", "test", "data_seed"} & set(lecture)
+    assert lecture["dataset"] == "Lecture's 4 examples (3-D)"

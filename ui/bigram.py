@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import streamlit as st
 import torch
 
@@ -27,9 +28,11 @@ from data.names import DEFAULT_YEAR, FIRST_YEAR, LAST_YEAR, SEXES, ssa_names
 from data.splits import Splits, shuffled_split
 from data.vocab import Vocabulary
 from data.words import parse_word_list
+from engine.value import paused_gc
 from models.ngram import LECTURE_SEED, CountNGram, NeuralNGram, TrainingDiverged
 from ui.bigram_charts import loss_curves
 from ui.cache import shared_resource
+from ui.runs import RunLog
 from ui.settings import PageSettings, Setting
 
 SPLIT_SEED = 42  # makemore's split: shuffle with this seed, then 80% / 10% / 10%
@@ -37,6 +40,11 @@ ORDERS = (2, 3, 4)
 ORDER_NAMES = {2: "bigram", 3: "trigram", 4: "4-gram"}
 MAX_RUNS = 6  # trained nets kept per user (one per data set and n)
 SEX_LABELS = {"both": "girls and boys", "F": "girls", "M": "boys"}
+METHODS = ("torch", "engine")
+METHOD_LABELS = {"torch": "torch", "engine": "our engine"}
+# Seconds per engine step before this user has trained with it (benchmarks/ngram_engine.py
+# measures about 5 ms on a quiet 2-core machine; busy ones are slower).
+ENGINE_STEP_ESTIMATE = 0.006
 
 SETTINGS = PageSettings(
     "bigram",
@@ -75,6 +83,8 @@ SETTINGS = PageSettings(
                 help="loss = mean NLL + reg * mean(W**2). The lecture uses 0.01."),
         Setting("seed", "Seed of the initial weights", LECTURE_SEED, kind="int", min_value=0,
                 max_value=2**31 - 1, help="2147483647 is the lecture's seed."),
+        Setting("method", "Train with", "torch", kind="choice", options=METHODS,
+                widget="segmented", option_labels=METHOD_LABELS.get),
         Setting("centre", "Remove each row's mean (the per-row constant)", True, kind="bool"),
         Setting("zoom", "Zoom in where the curves meet", True, kind="bool"),
         Setting("num_samples", "Names to sample", 10, kind="int", min_value=1, max_value=100),
@@ -103,8 +113,9 @@ INTRO = (
     "Build makemore's character model twice: once by **counting** which character follows "
     "which, once as a **one-layer neural net** trained by gradient descent. Press *Train* and "
     "watch the net's loss settle onto the counting model's NLL line: the two models end up "
-    "the same, as the lecture shows. Then try smoothing k against regularisation, score your "
-    "own name, walk through sampling one character at a time, or switch to n = 3."
+    "the same, as the lecture shows. Then train it with **our engine** from lesson 1 (729 "
+    "scalar Values instead of one tensor) and see it land on torch's loss, only slower; try "
+    "smoothing k against regularisation, score your own name, or switch to n = 3."
 )
 
 # Session-state keys of this page (settings use "settings:bigram" and "w:bigram:...").
@@ -114,6 +125,8 @@ RUNS_KEY = "bigram:runs"
 MEMO_KEY = "bigram:memo"
 HEATMAP_KEY = "bigram:heatmap"
 WALK_KEY = "bigram:walk"
+ENGINE_PACE_KEY = "bigram:engine-pace"  # seconds per step of this user's last engine run
+RUN_LOG = RunLog("bigram")
 
 
 # -------------------------------------------------------------------------------- data
@@ -165,6 +178,15 @@ def take_upload(file: Any) -> None:
         state["error"] = f"{file.name} was not loaded: {error}"
 
 
+def selected_dataset() -> Dataset:
+    """The words the settings choose: this user's upload, or the built-in names (also while
+    no upload has worked yet)."""
+    upload = upload_state()["dataset"]
+    if SETTINGS["data"] == "upload" and upload is not None:
+        return upload
+    return ssa_dataset(SETTINGS["year"], SETTINGS["sex"], SETTINGS["top_n"])
+
+
 def upload_state() -> dict[str, Any]:
     return st.session_state.setdefault(
         UPLOAD_KEY, {"file_id": None, "dataset": None, "error": None}
@@ -195,33 +217,94 @@ def split_nll(model: CountNGram | NeuralNGram, words: tuple[str, ...]) -> float:
 # -------------------------------------------------------------------------------- neural
 
 
+@dataclass(frozen=True)
+class Timing:
+    """How long something took: on the clock, and in CPU time of the thread that did it.
+
+    The clock is what a user waits; the CPU time is the work itself, which other sessions
+    and processes on a shared server do not inflate, so it is what compares two methods.
+    """
+
+    wall: float
+    cpu: float
+
+    @staticmethod
+    def now() -> Timing:
+        return Timing(time.perf_counter(), time.thread_time())
+
+    def __sub__(self, other: Timing) -> Timing:
+        return Timing(self.wall - other.wall, self.cpu - other.cpu)
+
+    def __add__(self, other: Timing) -> Timing:
+        return Timing(self.wall + other.wall, self.cpu + other.cpu)
+
+
+@dataclass(frozen=True)
+class TorchCheck:
+    """torch's fast path trained with the same settings as an engine run, for comparison."""
+
+    history: tuple[float, ...]
+    timing: Timing  # the whole fit call
+    failure: str = ""  # why torch could not train these settings, if it could not
+
+
 @dataclass
 class NeuralRun:
-    """One training run of this user's neural net, with the settings it was trained with."""
+    """One training run of this user's neural net, with the settings it was trained with.
+
+    An imported net (`source` names the file) has the settings stored in its file, None
+    where the file had none, and no loss history.
+    """
 
     data_key: str
     n: int
-    seed: int
-    lr: float
-    steps: int
-    reg: float
+    seed: int | None
+    lr: float | None
+    steps: int | None
+    reg: float | None
     model: NeuralNGram
-    seconds: float
+    seconds: float  # training time, without the page's progress redraws (nan if imported)
     nll: dict[str, float]
+    method: str = "torch"
+    cpu_seconds: float = math.nan  # the same in CPU time of the training thread
+    torch_check: TorchCheck | None = None  # engine runs: the same run with torch
+    source: str = ""  # the file an imported net came from
     ident: str = ""  # names this run in the page's caches
 
     def __post_init__(self) -> None:
         self.ident = self.ident or uuid.uuid4().hex
 
     def settings(self) -> dict[str, Any]:
-        return {"seed": self.seed, "lr": self.lr, "steps": self.steps, "reg": self.reg}
+        return {"seed": self.seed, "lr": self.lr, "steps": self.steps, "reg": self.reg,
+                "method": self.method}  # fmt: skip
+
+    @property
+    def seconds_per_step(self) -> float:
+        steps = len(self.model.loss_history)
+        return self.seconds / steps if steps else math.nan
+
+    @property
+    def cpu_seconds_per_step(self) -> float:
+        steps = len(self.model.loss_history)
+        return self.cpu_seconds / steps if steps else math.nan
+
+
+def effective_method(method: str, n: int) -> str:
+    """The engine trains bigrams only; longer contexts train with torch."""
+    return method if n == 2 else "torch"
+
+
+def wanted_settings(n: int) -> dict[str, Any]:
+    """The training settings a press of Train would use now, in the form of run.settings()."""
+    wanted = {key: SETTINGS[key] for key in ("seed", "lr", "steps", "reg")}
+    return wanted | {"method": effective_method(SETTINGS["method"], n)}
 
 
 def current_run(dataset: Dataset, n: int) -> NeuralRun | None:
     return st.session_state.get(RUNS_KEY, {}).get((dataset.key, n))
 
 
-def _keep_run(run: NeuralRun) -> None:
+def keep_run(run: NeuralRun) -> None:
     runs = st.session_state.setdefault(RUNS_KEY, {})
     runs.pop((run.data_key, run.n), None)
     runs[(run.data_key, run.n)] = run
@@ -229,49 +312,124 @@ def _keep_run(run: NeuralRun) -> None:
         runs.pop(next(iter(runs)))
 
 
+def engine_seconds_per_step() -> tuple[float, bool]:
+    """Seconds per engine step: this user's last engine run, or the estimate (and whether it
+    was measured here)."""
+    measured = st.session_state.get(ENGINE_PACE_KEY)
+    return (measured, True) if measured else (ENGINE_STEP_ESTIMATE, False)
+
+
+class _Progress:
+    """The progress bar and live loss curve of a training run, redrawn every `every` steps or
+    every `seconds`, keeping count of the time spent drawing (not training)."""
+
+    def __init__(self, area: Any, steps: int, every: int, seconds: float):
+        self.bar = area.progress(0.0, text="Training...")
+        self.live = area.empty()
+        self.steps, self.every, self.seconds = steps, every, seconds
+        self.losses: list[float] = []
+        self.drawing = Timing(0.0, 0.0)
+        self.started = self.last_drawn = Timing.now()
+
+    def __call__(self, step: int, loss: float) -> None:
+        self.losses.append(loss)
+        now = Timing.now()
+        done = step + 1
+        due = done % self.every == 0 or now.wall - self.last_drawn.wall >= self.seconds
+        if not due and done != self.steps:
+            return
+        left = (now - self.started - self.drawing).wall / done * (self.steps - done)
+        eta = f" · about {left:.0f} s left" if left >= 1 else ""
+        self.bar.progress(done / self.steps,
+                          text=f"Step {done} of {self.steps}: loss {loss:.4f}{eta}")  # fmt: skip
+        self.live.altair_chart(loss_curves(self.losses, None, {}, title="Training loss (live)",
+                                           height=180), width="stretch")  # fmt: skip
+        self.last_drawn = Timing.now()
+        self.drawing += self.last_drawn - now
+
+    def clear(self) -> None:
+        self.bar.empty()
+        self.live.empty()
+
+
 def train(dataset: Dataset, n: int, values: dict[str, Any], area: Any) -> NeuralRun | None:
     """Train a fresh net with a progress bar and a live loss curve drawn in `area`.
 
-    Returns the run (also kept in the session), or None after showing why it failed; the
-    user's previous run is kept either way.
+    With the engine, torch's fast path then trains the same net (a fraction of a second) for
+    the comparison of the two. Returns the run (also kept in the session and in the run
+    log), or None after showing why it failed; the user's previous run is kept either way.
     """
     steps = values["steps"]
-    progress = area.progress(0.0, text="Training...")
-    live = area.empty()
-    every = max(1, steps // 10)  # each redraw of the live curve costs ~15 ms
-    losses: list[float] = []
-
-    def on_step(step: int, loss: float) -> None:
-        losses.append(loss)
-        if (step + 1) % every == 0 or step + 1 == steps:
-            progress.progress(
-                (step + 1) / steps, text=f"Step {step + 1} of {steps}: loss {loss:.4f}"
-            )
-            live.altair_chart(loss_curves(losses, None, {}, title="Training loss (live)",
-                                          height=180), width="stretch")  # fmt: skip
-
+    method = effective_method(values["method"], n)
+    # Each redraw of the live curve costs ~15 ms: every tenth of the run for torch (a
+    # fraction of a second in all), every quarter second for the slower engine.
+    if method == "engine":
+        progress = _Progress(area, steps, every=steps, seconds=0.25)
+    else:
+        progress = _Progress(area, steps, every=max(1, steps // 10), seconds=math.inf)
     model = NeuralNGram(n=n, seed=values["seed"], vocab=dataset.vocab)
     dev = dataset.splits.dev
-    start = time.perf_counter()
+    options = {"steps": steps, "lr": values["lr"], "reg": values["reg"]}
+    start = Timing.now()
     try:
-        model.fit(dataset.splits.train, steps=steps, lr=values["lr"], reg=values["reg"],
-                  on_step=on_step, eval_words={"dev": dev} if dev else None)  # fmt: skip
+        model.fit(dataset.splits.train, on_step=progress, method=_FIT_METHOD[method],
+                  eval_words={"dev": dev} if dev else None, **options)  # fmt: skip
+        took = Timing.now() - start - progress.drawing
+        check = None
+        if method == "engine":
+            twin = NeuralNGram(n=n, seed=values["seed"], vocab=dataset.vocab)
+            # The engine pauses the cyclic garbage collector while it builds each step's
+            # graph; torch gets the same, or a collection of the server's whole heap
+            # (other sessions' data included) lands in its tenth of a second.
+            with paused_gc():
+                start = Timing.now()
+                try:
+                    twin.fit(dataset.splits.train, method="fast", **options)
+                    check = TorchCheck(twin.loss_history, Timing.now() - start)
+                except TrainingDiverged as error:  # float32 can give out before float64
+                    check = TorchCheck(error.history, Timing.now() - start, str(error))
     except TrainingDiverged as error:
-        progress.empty()
+        progress.clear()
         area.error(f"{error} Your previous run is kept.", icon=":material/warning:")
         return None
     except ValueError as error:
-        progress.empty()
+        progress.clear()
         area.error(f"The net could not be trained: {error}", icon=":material/error:")
         return None
-    seconds = time.perf_counter() - start
-    progress.empty()
-    live.empty()
+    progress.clear()
     nll = {name: split_nll(model, words) for name, words in dataset.splits._asdict().items()}
     run = NeuralRun(dataset.key, n, values["seed"], values["lr"], steps, values["reg"], model,
-                    seconds, nll)  # fmt: skip
-    _keep_run(run)
+                    took.wall, nll, method=method, cpu_seconds=took.cpu,
+                    torch_check=check)  # fmt: skip
+    if method == "engine":
+        st.session_state[ENGINE_PACE_KEY] = run.seconds_per_step
+    keep_run(run)
+    record_run(dataset, run)
     return run
+
+
+_FIT_METHOD = {"torch": "fast", "engine": "engine"}
+
+
+def record_run(dataset: Dataset, run: NeuralRun) -> None:
+    """Add a finished training run to this user's run log, for the compare panel."""
+    model = run.model
+    frames = [pd.DataFrame({"step": range(len(model.data_loss_history)),
+                            "value": model.data_loss_history, "series": "train"})]  # fmt: skip
+    if "dev" in model.eval_history:
+        dev = model.eval_history["dev"]
+        frames.append(pd.DataFrame({"step": range(len(dev)), "value": dev, "series": "dev"}))
+    settings = {"words": dataset.label, "n": run.n} | run.settings()
+    settings["method"] = METHOD_LABELS[run.method]
+    summary = {"NLL train": run.nll["train"], "NLL dev": run.nll["dev"],
+               "ms per step": run.seconds_per_step * 1000}  # fmt: skip
+    RUN_LOG.record(settings, pd.concat(frames, ignore_index=True), summary)
+
+
+def run_labels() -> dict[str, str]:
+    """Labels of the settings a run log entry holds, for the compare panel."""
+    return {"words": "Words"} | {key: SETTINGS.settings[key].label
+                                 for key in ("n", "method", "lr", "steps", "reg", "seed")}  # fmt: skip
 
 
 # -------------------------------------------------------------------------------- small caches

@@ -14,7 +14,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from ui.charts import SERIES_COLORS, _configure, chart_height, line_chart
+from ui.charts import SERIES_COLORS, _configure, _font_size, chart_height, line_chart
 
 HEATMAP_SELECTION = "pick"  # name of the click selection on the count heatmap
 OUTLINED_ROW = "outlined_row"  # name of the parameter holding the outlined row
@@ -190,9 +190,14 @@ def value_heatmap(
                 "next:N",
                 sort=list(col_labels),
                 title=None,
-                axis=alt.Axis(orient="top", labelAngle=0, labelFontSize=9),
+                axis=alt.Axis(orient="top", labelAngle=0, labelFontSize=_font_size(9)),
             ),
-            y=alt.Y("context:N", sort=list(row_labels), title=None, axis=alt.Axis(labelFontSize=9)),
+            y=alt.Y(
+                "context:N",
+                sort=list(row_labels),
+                title=None,
+                axis=alt.Axis(labelFontSize=_font_size(9)),
+            ),
             color=alt.Color(
                 "value:Q",
                 scale=scale,
@@ -239,6 +244,67 @@ def loss_curves(
         data, x="step", y="loss", series="split", title=title, x_title="training step",
         y_title="mean NLL", reference_lines=finite or None, height=height, y_domain=y_domain,
     )  # fmt: skip
+
+
+def engine_torch_curves(
+    engine: Sequence[float], torch_losses: Sequence[float], *, height: int | None = None
+) -> alt.TopLevelMixin:
+    """The loss per step of our engine and of torch, one on top of the other: torch wide and
+    pale, the engine thin and dark over it, so both stay visible where they coincide."""
+    if len(engine) != len(torch_losses):
+        raise ValueError("the two loss histories must have the same number of steps")
+    steps = range(len(engine))
+    curves = pd.concat([
+        pd.DataFrame({"step": steps, "loss": list(torch_losses), "trained with": "torch"}),
+        pd.DataFrame({"step": steps, "loss": list(engine), "trained with": "our engine"}),
+    ], ignore_index=True)  # fmt: skip
+    methods = ["torch", "our engine"]
+    color = alt.Color("trained with:N", title=None, legend=alt.Legend(orient="bottom"),
+                      scale=alt.Scale(domain=methods, range=[SERIES_COLORS[1], SERIES_COLORS[0]]))  # fmt: skip
+    base = alt.Chart(curves).encode(
+        x=alt.X("step:Q", title="training step"),
+        y=alt.Y("loss:Q", title="loss (with reg)", scale=alt.Scale(zero=False)),
+        color=color,
+        tooltip=[alt.Tooltip("step:Q"), alt.Tooltip("trained with:N"),
+                 alt.Tooltip("loss:Q", format=".7f")],
+    )  # fmt: skip
+    wide = base.mark_line(strokeWidth=7, opacity=0.45).transform_filter(
+        alt.datum["trained with"] == "torch"
+    )
+    thin = base.mark_line(strokeWidth=1.5).transform_filter(
+        alt.datum["trained with"] == "our engine"
+    )
+    chart = alt.layer(wide, thin).properties(height=height or chart_height(260))
+    return _configure(chart)
+
+
+def engine_torch_gaps(
+    engine: Sequence[float], torch_losses: Sequence[float], *, height: int | None = None
+) -> alt.TopLevelMixin:
+    """|engine - torch| per step on a log scale. Steps where the two agree exactly have no
+    place on a log scale and are left out."""
+    if len(engine) != len(torch_losses):
+        raise ValueError("the two loss histories must have the same number of steps")
+    gaps = pd.DataFrame({"step": range(len(engine)),
+                         "difference": np.abs(np.asarray(engine, dtype=float)
+                                              - np.asarray(torch_losses, dtype=float))})  # fmt: skip
+    gaps = gaps[gaps["difference"] > 0]
+    chart = (
+        alt.Chart(gaps)
+        .mark_circle(size=16, color=SERIES_COLORS[3])
+        .encode(
+            x=alt.X("step:Q", title="training step"),
+            y=alt.Y(
+                "difference:Q",
+                title="|difference|",
+                scale=alt.Scale(type="log"),
+                axis=alt.Axis(format=".0e", tickCount=4),
+            ),
+            tooltip=[alt.Tooltip("step:Q"), alt.Tooltip("difference:Q", format=".2e")],
+        )
+        .properties(height=height or chart_height(170))
+    )
+    return _configure(chart)
 
 
 def length_histogram(words: Sequence[str], *, height: int | None = None) -> alt.TopLevelMixin:

@@ -12,6 +12,7 @@ import streamlit as st
 from models.ngram import MAX_SAMPLE_LENGTH, NeuralNGram, ngrams_of
 from ui.bigram import (
     HEATMAP_KEY,
+    METHOD_LABELS,
     ORDER_NAMES,
     SETTINGS,
     UPLOADER_KEY,
@@ -25,17 +26,19 @@ from ui.bigram import (
     count_slice,
     current_run,
     draw_chart,
+    engine_seconds_per_step,
     fitted_counts,
     format_nll,
     largest_difference,
     logit_slice,
     memo,
     row_constant_gap,
+    selected_dataset,
     slice_prefix,
-    ssa_dataset,
     take_upload,
     train,
     upload_state,
+    wanted_settings,
     word_problem,
 )
 from ui.bigram_charts import (
@@ -53,6 +56,8 @@ from ui.bigram_charts import (
     walk_running_totals,
     with_param,
 )
+from ui.bigram_engine import engine_vs_torch
+from ui.settings import is_hidden
 
 SPLITS = ("train", "dev", "test")
 AUTO_TRAINED_KEY = "bigram:auto-trained"
@@ -81,6 +86,10 @@ def data_panel() -> Dataset:
 def _choose_data() -> Dataset:
     dataset = None
     if SETTINGS.widget("data") == "upload":
+        note = ("A share link carries this page's settings but not your file: whoever opens "
+                "it is asked for the same file and sees the built-in names until they load it.")  # fmt: skip
+        st.caption(note)
+        st.sidebar.caption(f":material/link_off: {note}")
         file = st.file_uploader(
             "A UTF-8 text file with one word per line, like the lecture's names.txt",
             type=["txt"],
@@ -100,8 +109,7 @@ def _choose_data() -> Dataset:
         SETTINGS.widget("year")
         SETTINGS.widget("sex")
         SETTINGS.widget("top_n")
-        dataset = ssa_dataset(SETTINGS["year"], SETTINGS["sex"], SETTINGS["top_n"])
-    return dataset
+    return selected_dataset()
 
 
 def _data_stats(dataset: Dataset) -> None:
@@ -209,13 +217,15 @@ def neural_column(dataset: Dataset, n: int, fit: CountsFit) -> NeuralRun | None:
     inputs = (n - 1) * len(dataset.vocab)
     st.caption(f"{inputs} one-hot inputs → {len(dataset.vocab)} neurons (no bias, no "
                "non-linearity) → softmax, trained by gradient descent on the training split.")  # fmt: skip
-    left, right = st.columns(2)
-    with left:
-        SETTINGS.widget("lr")
-        SETTINGS.widget("steps")
-    with right:
-        SETTINGS.widget("reg")
-        SETTINGS.widget("seed")
+    # Controls a presenter hides leave no gap: the visible ones fill the two columns in order.
+    keys = ("lr", "steps", "reg", "seed")
+    visible = [key for key in keys if not is_hidden(key)]
+    columns = st.columns(2)
+    for i, key in enumerate(visible):
+        with columns[i * 2 // len(visible)]:  # the first half on the left, the rest right
+            SETTINGS.widget(key)
+    method = SETTINGS.widget("method")
+    _method_note(method, n)
     clicked = st.button("Train", type="primary", icon=":material/play_arrow:", key="bigram:train")
     area = st.container()
     run = current_run(dataset, n)
@@ -224,22 +234,63 @@ def neural_column(dataset: Dataset, n: int, fit: CountsFit) -> NeuralRun | None:
     if clicked or first_time:
         st.session_state[AUTO_TRAINED_KEY] = (dataset.key, n)
         if train(dataset, n, SETTINGS.values, area) is not None:
-            st.rerun()
+            SETTINGS.rerun()  # redraw the panels above with the new run
     if run is None:
         st.info("Press Train to train the net.", icon=":material/play_arrow:")
         return None
-    wanted = {key: SETTINGS[key] for key in run.settings()}
-    if wanted != run.settings():
-        st.caption(f"Shown: the run with lr {run.lr:g}, {run.steps} steps, reg {run.reg:g}, "
-                   f"seed {run.seed}. Press Train to use the new settings.")  # fmt: skip
+    if run.source:
+        st.caption(f"Shown: the net loaded from {run.source} ({describe_training(run)}). "
+                   "Press Train to train one with the settings above.")  # fmt: skip
+    elif wanted_settings(n) != run.settings():
+        st.caption(f"Shown: the run with {describe_training(run)}. Press Train to use the new "
+                   "settings.")  # fmt: skip
     gap = run.nll["train"] - fit.nll["train"]
+    if run.source:
+        done = f"Loaded from {run.source}"
+    else:
+        done = (f"After {len(run.model.loss_history)} steps with {METHOD_LABELS[run.method]} "
+                f"({run.seconds * 1000:,.0f} ms)")  # fmt: skip
     st.markdown(
-        f"After {len(run.model.loss_history)} steps ({run.seconds * 1000:.0f} ms): data loss on "
-        f"train **{format_nll(run.nll['train'])}** ({gap:+.4f} from the counts model's "
-        f"{format_nll(fit.nll['train'])}), dev {format_nll(run.nll['dev'])}."
+        f"{done}: data loss on train **{format_nll(run.nll['train'])}** ({gap:+.4f} from the "
+        f"counts model's {format_nll(fit.nll['train'])}), dev {format_nll(run.nll['dev'])}."
     )
+    if run.torch_check is not None:
+        engine_vs_torch(run)
+    elif n == 2 and not run.source:
+        st.caption("Pick *our engine* above and press Train: lesson 1's scalar engine trains "
+                   "the same 729 weights and lands on the same loss, step by step.")  # fmt: skip
     _weights_vs_log_counts(dataset, n, fit, run)
     return run
+
+
+def _method_note(method: str, n: int) -> None:
+    """What the chosen method will do, and how long the engine will take, before Train."""
+    if method != "engine":
+        return
+    if n != 2:
+        st.caption(f"Our engine trains bigrams (n = 2) only: for n = {n} the net trains with "
+                   "torch.")  # fmt: skip
+        return
+    pace, measured = engine_seconds_per_step()
+    where = "your last engine run" if measured else "an estimate"
+    steps = SETTINGS["steps"]
+    st.caption(f"Lesson 1's scalar engine: each of the 729 weights a Value, the same loss "
+               f"and initial weights as torch. About {pace * 1000:.1f} ms per step ({where}), "
+               f"so {steps:,} steps take about {pace * steps:,.1f} s; torch then trains the same "
+               "net (a fraction of a second) to compare the two.")  # fmt: skip
+
+
+def describe_training(run: NeuralRun) -> str:
+    """'lr 50, 500 steps, reg 0.001, seed 2147483647, torch', leaving out what is unknown."""
+    parts = [
+        f"lr {run.lr:g}" if run.lr is not None else "",
+        f"{run.steps:,} steps" if run.steps is not None else "",
+        f"reg {run.reg:g}" if run.reg is not None else "",
+        f"seed {run.seed}" if run.seed is not None else "",
+        METHOD_LABELS.get(run.method, ""),
+    ]
+    shown = ", ".join(part for part in parts if part)
+    return shown or "no training settings in the file"
 
 
 def _weights_vs_log_counts(dataset: Dataset, n: int, fit: CountsFit, run: NeuralRun) -> None:
@@ -300,18 +351,11 @@ def comparison(dataset: Dataset, n: int, fit: CountsFit, run: NeuralRun | None) 
             "counts model NLL, dev": fit.nll["dev"],
         }
         zoom = SETTINGS.widget("zoom")
-        draw_chart("loss-curves", (run.ident, dataset.key, n, fit.model.smoothing, zoom),
-                   lambda: loss_curves(model.data_loss_history, model.eval_history.get("dev"),
-                                       lines, zoom=zoom, title="Neural net: data loss per step"),
-                   width="stretch")  # fmt: skip
-        st.caption("The net's mean NLL (reg term left out) on the training and dev splits, "
-                   "with the counts model's NLL as dashed lines.")  # fmt: skip
-        history = pd.DataFrame({"step": range(len(model.loss_history)),
-                                "loss (with reg)": model.loss_history,
-                                "data loss, train": model.data_loss_history,
-                                "NLL, dev": model.eval_history.get("dev") or [math.nan] * len(model.loss_history)})  # fmt: skip
-        st.download_button("Loss history (CSV)", history.to_csv(index=False), "loss_history.csv",
-                           "text/csv", icon=":material/download:", key="bigram:dl-loss")  # fmt: skip
+        if model.loss_history:
+            _loss_history(dataset, n, fit, run, lines, zoom)
+        else:
+            st.info("A loaded net comes without its loss history: train one to see the curves.",
+                    icon=":material/info:")  # fmt: skip
     with right:
         table = pd.DataFrame({"split": SPLITS,
                               "counts model": [format_nll(fit.nll[s]) for s in SPLITS],
@@ -334,6 +378,23 @@ def comparison(dataset: Dataset, n: int, fit: CountsFit, run: NeuralRun | None) 
     if n > 2:
         st.caption(f"For n = {n} the net adds one row of W per context character, so it "
                    "cannot express every table the counts model can: expect a gap.")  # fmt: skip
+
+
+def _loss_history(dataset: Dataset, n: int, fit: CountsFit, run: NeuralRun,
+                  lines: dict[str, float], zoom: bool) -> None:  # fmt: skip
+    model = run.model
+    draw_chart("loss-curves", (run.ident, dataset.key, n, fit.model.smoothing, zoom),
+               lambda: loss_curves(model.data_loss_history, model.eval_history.get("dev"),
+                                   lines, zoom=zoom, title="Neural net: data loss per step"),
+               width="stretch")  # fmt: skip
+    st.caption("The net's mean NLL (reg term left out) on the training and dev splits, "
+               "with the counts model's NLL as dashed lines.")  # fmt: skip
+    history = pd.DataFrame({"step": range(len(model.loss_history)),
+                            "loss (with reg)": model.loss_history,
+                            "data loss, train": model.data_loss_history,
+                            "NLL, dev": model.eval_history.get("dev") or [math.nan] * len(model.loss_history)})  # fmt: skip
+    st.download_button("Loss history (CSV)", history.to_csv(index=False), "loss_history.csv",
+                       "text/csv", icon=":material/download:", key="bigram:dl-loss")  # fmt: skip
 
 
 def samples(dataset: Dataset, fit: CountsFit, run: NeuralRun | None) -> None:

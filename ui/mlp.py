@@ -16,6 +16,7 @@ or paused), the page reruns as a whole once, which redraws the buttons and stops
 from __future__ import annotations
 
 import math
+import re
 import time
 from dataclasses import dataclass, field
 
@@ -26,6 +27,7 @@ import streamlit as st
 
 from data.toy2d import DATASET_LABELS, DATASETS, Dataset, make_dataset, train_test_split
 from engine.graph import to_dot
+from models.mlp import MLP
 from models.mlp_training import (
     HIDDEN_ACTIVATIONS,
     LOSS_LABELS,
@@ -39,15 +41,18 @@ from models.mlp_training import (
     Trainer,
     TrainingConfig,
     count_parameters,
+    evaluate,
     point_loss_graph,
-    predict_array,
 )
 from ui.cache import shared_data
 from ui.charts import chart_height, line_chart
+from ui.mlp_charts import curve_frames, decision_boundary_chart, grid_frame, points_frame
+from ui.runs import RunLog, compare_runs_panel
 from ui.settings import PageSettings, Setting
 
 RUN_KEY = "mlp:run"
 ACTION_KEY = "mlp:action"
+IMPORT_KEY = "mlp:import"  # a network read from a file, waiting for prepare_run to adopt it
 GRAPH_KEY = "mlp:graph-open"  # expander states
 WEIGHTS_KEY = "mlp:weights-open"
 # Each live update trains at most this many steps or this long (a slow network still redraws
@@ -56,11 +61,8 @@ STEPS_PER_UPDATE = 10
 CHUNK_SECONDS = 0.25
 RUN_SECONDS = 1.0  # live updates per script run: up to about this long
 TICK_SECONDS = 0.05  # how soon the browser asks for the next chunk
-GRID_CELLS = 40  # the boundary heatmap is GRID_CELLS x GRID_CELLS
-SCORE_CLIP = 2.0  # the heatmap's colour saturates at |score| = 2
 FULL_BATCH = "full"
 MAX_POINTS = 500
-NEGATIVE_COLOR, POSITIVE_COLOR = "#c0392b", "#1f5fa8"  # class -1 red, class +1 blue
 
 LEARNING_RATES = (
     1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5,
@@ -185,30 +187,41 @@ class Run:
     train: Dataset
     test: Dataset
     trainer: Trainer
-    state: str = "ready"  # ready, training, paused, done, diverged
+    state: str = "ready"  # ready, training, paused, done, diverged, imported
     clock_start: float = 0.0  # wall clock and step when training last (re)started
     step_start: int = 0
     steps_per_second: float | None = None  # wall clock, drawing and waiting included
     torch_check: object | None = None
     notes: list[str] = field(default_factory=list)
+    recorded: bool = False  # in the compare-runs log since it last ended
+    imported: str | None = None  # the file the weights came from, for an imported network
 
     @property
     def untouched(self) -> bool:
-        return self.trainer.steps_done == 0
+        """Nothing to lose: not trained, not imported (a settings change may replace it)."""
+        return self.trainer.steps_done == 0 and self.imported is None
+
+    def restart(self) -> None:
+        """Back to the seed's initial weights, as a new run of the same settings."""
+        self.trainer.reset()
+        self.torch_check, self.recorded = None, False
 
     def start(self) -> None:
         if self.trainer.finished:
-            self.trainer.reset()
-            self.torch_check = None
+            self.restart()
         self.state = "training"
         self.clock_start, self.step_start = time.perf_counter(), self.trainer.steps_done
 
     def settle(self) -> None:
-        """After training: done, diverged, or still waiting for more."""
+        """After training: done, diverged, or still waiting for more. A run that has just
+        ended goes into the compare-runs log."""
         if self.trainer.divergence is not None:
             self.state = "diverged"
         elif self.trainer.finished:
             self.state = "done"
+        if self.state in {"done", "diverged"} and not self.recorded:
+            self.recorded = True
+            record_run(self)
 
     def advance(self, seconds: float, max_steps: int) -> None:
         """Train for about `seconds` or `max_steps` steps and update the measured rate."""
@@ -233,6 +246,88 @@ def new_run(spec: RunSpec, values: dict) -> Run:
     return run
 
 
+# ---- the runs to compare ------------------------------------------------------------------------
+
+RUN_LOG = RunLog("mlp")
+LABELS = {key: setting.label for key, setting in SETTINGS.settings.items()}
+_DATA_KEYS = ("points", "noise", "test", "data_seed")
+
+
+def run_description(settings: dict) -> dict:
+    """The settings that shaped a run, as the page names them: the widths of layers the network
+    does not have, and the data settings the lecture's fixed examples ignore, are left out."""
+    shown = {}
+    for key, value in settings.items():
+        if key.startswith("width") and int(key.removeprefix("width")) > settings["layers"]:
+            continue
+        if key in _DATA_KEYS and settings["dataset"] == "lecture":
+            continue
+        describe = SETTINGS.settings[key].option_labels
+        shown[key] = describe(value) if describe else value
+    return shown
+
+
+def record_run(run: Run) -> None:
+    """Put an ended run (finished or diverged) into this user's compare-runs log."""
+    loss, _ = curve_frames(run.trainer.history, full_batch=True)  # train and test, no batch
+    curves = pd.DataFrame(
+        {"step": loss["step"], "value": loss["value"], "series": loss["curve"] + " loss"}
+    )
+    last = run.trainer.history[-1]
+    divergence = run.trainer.divergence
+    summary = {
+        "outcome": f"diverged at step {divergence.step}" if divergence else "finished",
+        "last train loss": last.train_loss,
+        "last train accuracy": f"{last.train_accuracy:.1%}",
+    }
+    if last.test_accuracy is not None:
+        summary["last test accuracy"] = f"{last.test_accuracy:.1%}"
+    RUN_LOG.record(run_description(run.settings), curves, summary)
+
+
+def draw_compare_runs() -> None:
+    st.subheader("Compare runs")
+    st.caption(
+        "Every run that finishes (or diverges) is kept, the last five of them: pick two to "
+        "see their loss curves on one chart and their settings side by side."
+    )
+    compare_runs_panel(RUN_LOG, LABELS)
+
+
+@dataclass(frozen=True)
+class ImportedNetwork:
+    """A network read from a file, with the file's name and what the page changed to fit it."""
+
+    model: MLP
+    name: str
+    notes: tuple[str, ...] = ()
+
+
+def adopt_import(spec: RunSpec, values: dict, imported: ImportedNetwork) -> Run:
+    """A run that shows the imported network on the data the settings describe.
+
+    It is not trained here: Train, Step and Reset start a new run from the seed's weights
+    (with the file's settings intact, that run repeats the one that was saved).
+    """
+    run = new_run(spec, values)
+    trainer = run.trainer
+    shape = [trainer.nin, *(len(layer.neurons) for layer in trainer.model.layers)]
+    theirs = [imported.model.nin, *(len(layer.neurons) for layer in imported.model.layers)]
+    if shape != theirs:  # settings_for_import makes them equal; never show a wrong network
+        raise ValueError(f"the page built a {shape} network for a {theirs} file")
+    trainer.model.set_weights(imported.model.get_weights())
+    trainer.initial_weights = tuple(trainer.model.get_weights())
+    run.state, run.imported = "imported", imported.name
+    run.notes.extend(imported.notes)
+    return run
+
+
+def plain(text: str) -> str:
+    """Text from a user's file shown literally: markdown punctuation escaped (no links or
+    images from a file name or a file's contents)."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", text)
+
+
 def current_run() -> Run | None:
     return st.session_state.get(RUN_KEY)
 
@@ -255,12 +350,21 @@ def prepare_run(values: dict) -> Run | None:
     """Carry out a queued action and make sure there is a run to show. A run that has trained
     is never replaced by a settings change, only by Train, Step or Reset."""
     action = st.session_state.pop(ACTION_KEY, None)
+    imported = st.session_state.pop(IMPORT_KEY, None)
     run = current_run()
+    restart = action in {"train", "step", "reset"}
     try:
         spec = spec_from(values)
         matches = run is not None and not settings_changed(run, values)
-        # An untrained run follows the settings; a trained one only Train, Step or Reset replace.
-        if run is None or (not matches and (run.untouched or action in {"train", "step", "reset"})):
+        if action == "import" and imported is not None:
+            run = adopt_import(spec, values, imported)
+        # An untrained run follows the settings; a trained one only Train, Step or Reset
+        # replace. An imported network is never trained here: those start a new run.
+        elif (
+            run is None
+            or (run.imported and restart)
+            or (not matches and (run.untouched or restart))
+        ):
             run = new_run(spec, values)
     except ValueError as error:
         st.error(f"These settings do not make a network to train: {error}", icon=":material/error:")
@@ -272,14 +376,13 @@ def prepare_run(values: dict) -> Run | None:
         run.state = "paused"
     elif action == "step":
         if run.trainer.finished:
-            run.trainer.reset()
-            run.torch_check = None
+            run.restart()
         run.trainer.step(1)
         run.state = "paused"
         run.settle()
     elif action == "reset":
-        run.trainer.reset()
-        run.state, run.steps_per_second, run.torch_check = "ready", None, None
+        run.restart()
+        run.state, run.steps_per_second = "ready", None
     elif action == "torch" and run.trainer.steps_done:
         from models.mlp_torch import compare_with_torch  # torch loads only when asked
 
@@ -404,6 +507,9 @@ def _live_body() -> None:
 
 def status_text(run: Run) -> str:
     trainer = run.trainer
+    if run.imported is not None:
+        return (f"Imported from {plain(run.imported)}: the saved weights, not trained here. Train "
+                f"starts a new run of {trainer.config.steps} steps from the seed's weights.")  # fmt: skip
     text = f"Step {trainer.steps_done} of {trainer.config.steps}"
     rate = f" · {run.steps_per_second:.0f} steps/s" if run.steps_per_second is not None else ""
     compute = trainer.compute_seconds
@@ -457,6 +563,8 @@ def draw_run(run: Run) -> None:
 def draw_metrics(run: Run) -> None:
     """The last step's figures in one line (metric tiles get cut off in narrow columns)."""
     history = run.trainer.history
+    if run.imported is not None:
+        draw_imported_metrics(run)
     if not history:
         return
     last = history[-1]
@@ -472,6 +580,20 @@ def draw_metrics(run: Run) -> None:
         f"The loss of step {last.step}'s batch, L2 included, before its update (the figure "
         f"micrograd's demo prints), to the last digit: `{last.loss!r}`"
     )
+
+
+def draw_imported_metrics(run: Run) -> None:
+    """How the imported network does on the data the settings describe."""
+    trainer, config = run.trainer, run.trainer.config
+    loss, accuracy = evaluate(trainer.model, trainer.X_train, trainer.y_train, config.loss,
+                              config.l2)  # fmt: skip
+    parts = [f"on this data: train loss **{_fmt(loss, '.6g')}**",
+             f"train accuracy **{_fmt(accuracy, '.1%')}**"]  # fmt: skip
+    if trainer.X_test:
+        _, test_accuracy = evaluate(trainer.model, trainer.X_test, trainer.y_test, config.loss,
+                                    config.l2)  # fmt: skip
+        parts.append(f"test accuracy **{_fmt(test_accuracy, '.1%')}**")
+    st.markdown("Imported network " + " · ".join(parts))
 
 
 def _fmt(value: float, spec: str) -> str:
@@ -515,115 +637,12 @@ def graph_dot(run: Run, point: int) -> str | None:
     )
 
 
-# ---- tables and charts (plain functions of the data) --------------------------------------------
-
-
-def curve_frames(history, full_batch: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Long-format loss and accuracy curves (the batch's loss too for minibatches); numbers
-    that are not finite are left out, so a diverged run still draws."""
-    loss_rows, accuracy_rows = [], []
-    for r in history:
-        loss_rows.append((r.step, "train", r.train_loss))
-        accuracy_rows.append((r.step, "train", r.train_accuracy))
-        if not full_batch:
-            loss_rows.append((r.step, "batch", r.loss))
-        if r.test_loss is not None:
-            loss_rows.append((r.step, "test", r.test_loss))
-            accuracy_rows.append((r.step, "test", r.test_accuracy))
-    frames = []
-    for rows in (loss_rows, accuracy_rows):
-        frame = pd.DataFrame(rows, columns=["step", "curve", "value"])
-        frames.append(frame[np.isfinite(frame["value"].to_numpy(dtype=float))])
-    return frames[0], frames[1]
-
-
-def grid_frame(model, train: Dataset, test: Dataset, cells: int = GRID_CELLS) -> pd.DataFrame:
-    """The network's score on a cells x cells grid covering the points (with a margin)."""
-    points = np.array([*train.X, *test.X], dtype=float)
-    low, high = points.min(axis=0), points.max(axis=0)
-    pad = np.maximum((high - low) * 0.1, 0.5)
-    low, high = low - pad, high + pad
-    xs = np.linspace(low[0], high[0], cells + 1)
-    ys = np.linspace(low[1], high[1], cells + 1)
-    x0, y0 = np.meshgrid(xs[:-1], ys[:-1])
-    x1, y1 = np.meshgrid(xs[1:], ys[1:])
-    centres = np.column_stack([((x0 + x1) / 2).ravel(), ((y0 + y1) / 2).ravel()])
-    scores = predict_array(model, centres)
-    frame = pd.DataFrame(
-        {"x": x0.ravel(), "x2": x1.ravel(), "y": y0.ravel(), "y2": y1.ravel(), "score": scores}
-    )
-    return frame[np.isfinite(scores)]
-
-
-def points_frame(train: Dataset, test: Dataset) -> pd.DataFrame:
-    rows = [(x, y, label, split) for split, data in (("train", train), ("test", test))
-            for (x, y), label in zip(data.X, data.y, strict=True)]  # fmt: skip
-    frame = pd.DataFrame(rows, columns=["x", "y", "label", "split"])
-    frame["class"] = np.where(frame["label"] > 0, "+1", "-1")
-    return frame
+# ---- the run's chart and tables ------------------------------------------------------------------
 
 
 def boundary_chart(run: Run) -> alt.LayerChart:
     return decision_boundary_chart(
         grid_frame(run.trainer.model, run.train, run.test), points_frame(run.train, run.test)
-    )
-
-
-def decision_boundary_chart(grid: pd.DataFrame, points: pd.DataFrame) -> alt.LayerChart:
-    """A heatmap of the score (rect marks) with the points on top: red -1, blue +1, the same
-    sign convention as the loss (a positive score predicts +1); test points hollow.
-
-    Channels are spelled out as objects: Altair parses shorthand strings ("x:Q") through a
-    slow path, and this chart is rebuilt at every live update.
-    """
-    if grid.empty:
-        scale_x = scale_y = alt.Scale()
-    else:
-        scale_x = alt.Scale(domain=[float(grid["x"].min()), float(grid["x2"].max())], nice=False)
-        scale_y = alt.Scale(domain=[float(grid["y"].min()), float(grid["y2"].max())], nice=False)
-    heat = (
-        alt.Chart(grid)
-        .mark_rect(opacity=0.85)
-        .encode(
-            x=alt.X("x", type="quantitative", scale=scale_x, title="x1"),
-            x2=alt.X2("x2"),
-            y=alt.Y("y", type="quantitative", scale=scale_y, title="x2"),
-            y2=alt.Y2("y2"),
-            color=alt.Color(
-                "score",
-                type="quantitative",
-                scale=alt.Scale(scheme="redblue", domain=[-SCORE_CLIP, SCORE_CLIP], clamp=True),
-                legend=alt.Legend(title="score"),
-            ),
-            tooltip=[alt.Tooltip("score", type="quantitative", format=".3f")],
-        )
-    )
-    class_colors = alt.Scale(domain=["-1", "+1"], range=[NEGATIVE_COLOR, POSITIVE_COLOR])
-    encoding = {
-        "x": alt.X("x", type="quantitative"),
-        "y": alt.Y("y", type="quantitative"),
-        "color": alt.Color(
-            "class", type="nominal", scale=class_colors, legend=alt.Legend(title="class")
-        ),
-        "tooltip": [
-            alt.Tooltip("x", type="quantitative", format=".3f"),
-            alt.Tooltip("y", type="quantitative", format=".3f"),
-            alt.Tooltip("class", type="nominal"),
-            alt.Tooltip("split", type="nominal"),
-        ],
-    }
-    train = (
-        alt.Chart(points[points["split"] == "train"])
-        .mark_circle(size=45, opacity=1, stroke="white", strokeWidth=0.8)
-        .encode(**encoding)
-    )
-    test = (
-        alt.Chart(points[points["split"] == "test"])
-        .mark_point(size=55, filled=False, strokeWidth=2, opacity=1)
-        .encode(**encoding)
-    )
-    return alt.layer(heat, train, test).properties(
-        height=chart_height(380), title="Decision boundary"
     )
 
 

@@ -94,7 +94,11 @@ def compare_runs_panel(log: RunLog, labels: Mapping[str, str], *, y_title: str =
     names = {run.name: run for run in runs}
     first_key, second_key = f"compare-first:{log.page}", f"compare-second:{log.page}"
     newest_key = f"compare-newest:{log.page}"
-    if st.session_state.get(newest_key) != runs[-1].number:  # a new run: compare the last two
+    # A new run, or a panel drawn again after a run without it (Streamlit then forgets its
+    # selectboxes): compare the last two.
+    if st.session_state.get(newest_key) != runs[-1].number or not (
+        first_key in st.session_state and second_key in st.session_state
+    ):
         st.session_state[first_key], st.session_state[second_key] = runs[-2].name, runs[-1].name
         st.session_state[newest_key] = runs[-1].number
     left, right = st.columns(2)
@@ -119,6 +123,7 @@ def compare_runs_panel(log: RunLog, labels: Mapping[str, str], *, y_title: str =
         ),
         axis=1,
     )
-    st.dataframe(styled, hide_index=True, width="stretch")
+    # Every row in view: a highlighted difference must not hide below a scroll.
+    st.dataframe(styled, hide_index=True, width="stretch", height="content")
     changed = table.loc[table["differs"], "setting"].tolist()
     st.caption("Settings that differ (highlighted): " + (", ".join(changed) or "none"))

@@ -253,6 +253,11 @@ class PageSettings:
                 icon=":material/link_off:",
             )
 
+    def rerun(self) -> None:
+        """st.rerun() for a page that redraws itself (after a first-visit training, say). The link
+        warning outlives the rerun by itself: show_warnings keeps it until a setting changes."""
+        st.rerun()
+
     # -- widgets ----------------------------------------------------------------------------
 
     def widget(

@@ -113,20 +113,29 @@ def chromium() -> Iterator[object]:
             browser.close()
 
 
-def wait_for_streamlit(page, timeout_ms: float = 60_000) -> None:
-    """Wait until the app is connected and the current script run has finished."""
+def wait_for_streamlit(page, timeout_ms: float = 60_000, quiet_ms: int = 400) -> None:
+    """Wait until the app is connected and script runs have finished and stayed finished.
+
+    A page may rerun itself right after a run ends (st.rerun after a first-visit training,
+    a fragment's timer), so idle must last `quiet_ms` before it counts: otherwise a test
+    could act in the gap between two runs and its click would be lost.
+    """
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout_ms)
-    # The run can start a moment after the app shell appears; wait for it to be idle.
+    page.evaluate("() => { window.__lastBusy = Date.now(); }")
     page.wait_for_function(
-        """() => {
+        """(quietMs) => {
             const app = document.querySelector('[data-testid="stApp"]');
-            if (!app) return false;
-            const state = app.getAttribute('data-test-script-state');
-            const idle = state === 'notRunning';
+            const state = app && app.getAttribute('data-test-script-state');
             const statusGone = !document.querySelector('[data-testid="stStatusWidget"]');
-            return idle && statusGone;
+            if (state !== 'notRunning' || !statusGone) {
+                window.__lastBusy = Date.now();
+                return false;
+            }
+            return Date.now() - window.__lastBusy >= quietMs;
         }""",
+        arg=quiet_ms,
         timeout=timeout_ms,
+        polling=50,
     )
 
 

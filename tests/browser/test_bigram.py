@@ -1,10 +1,15 @@
 """The Bigram page in a real Chromium: the heatmaps render, a click on the count table picks
-its row, Train trains, and nothing raises."""
+its row, Train trains (with torch or our engine), a presenter link hides the controls it
+names, and nothing raises."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+from pathlib import Path
+
+from playwright.sync_api import expect
 
 from tests.browser.harness import (
     REPO_ROOT,
@@ -67,3 +72,40 @@ def test_reached_from_the_navigation_in_wide_layout(page, server):
     shot = screenshot(page, "bigram")
     if os.environ.get("UPDATE_README_SCREENSHOTS") == "1":
         shutil.copyfile(shot, README_SCREENSHOT)
+
+
+def test_a_presenter_link_hides_the_chosen_controls_and_their_values_apply(page, server):
+    page.goto(server.url + "/bigram?present=1&hide=lr,steps,method&steps=60&method=engine")
+    wait_for_streamlit(page, timeout_ms=120_000)
+    assert not exceptions_on_page(page)
+    expect(page.get_by_text("After 60 steps with our engine")).to_be_visible(timeout=30_000)
+    for hidden in ("lr-slider", "lr-number", "steps-slider", "method"):
+        assert page.locator(f".st-key-w-bigram-{hidden}").count() == 0, hidden
+    for shown in ("reg", "seed", "smoothing-slider"):
+        expect(page.locator(f".st-key-w-bigram-{shown}")).to_be_visible()
+    # Type for a projector: the page title is larger than the normal 2.75rem (44px).
+    title = page.evaluate("() => getComputedStyle(document.querySelector('h1')).fontSize")
+    assert float(title.removesuffix("px")) >= 48, title
+    screenshot(page, "bigram-presenter")
+
+
+def test_training_with_our_engine_shows_both_curves(page, server):
+    page.goto(server.url + "/bigram?steps=80")
+    wait_for_streamlit(page, timeout_ms=120_000)
+    # The first visit trains with torch, then reruns: wait for the rerun's result.
+    expect(page.get_by_text("After 80 steps with torch")).to_be_visible(timeout=60_000)
+    wait_for_streamlit(page)
+    method = page.locator(".st-key-w-bigram-method")
+    act_and_wait(page, method.get_by_text("our engine").click)
+    expect(page.get_by_text("per step (an estimate)", exact=False)).to_be_visible()
+    act_and_wait(page, page.get_by_role("button", name="Train", exact=True).click,
+                 timeout_ms=120_000)  # fmt: skip
+    expect(page.get_by_text("After 80 steps with our engine")).to_be_visible()
+    expect(page.get_by_text("Largest |engine − torch|", exact=False)).to_be_visible()
+    # The trained net downloads as JSON, written by the server when the button is clicked.
+    with page.expect_download(timeout=30_000) as download:
+        page.get_by_role("button", name="The net (JSON)").click()
+    document = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
+    assert document["kind"] == "neural-ngram" and len(document["W"]) == 27
+    assert document["settings"]["method"] == "engine" and document["settings"]["steps"] == 80
+    assert not exceptions_on_page(page)
