@@ -124,7 +124,9 @@ def test_bad_link_values_fall_back_to_their_defaults_with_one_warning_naming_the
     assert config.learning_rate == 1.0 and config.steps == 100 and config.batch_size is None
     assert config.hidden == (3, 16) and config.seed == 1337
     assert the_run(at).spec.noise == 0.1 and config.l2 == 1e-4
-    at.run()  # the warning is shown once, not on every rerun
+    at.run()  # the warning stays while the link's values are what the page uses...
+    assert len(at.warning) == 1
+    at.number_input(key="w:mlp:seed").set_value(3).run()  # ...and goes once the student moves on
     assert not at.warning
 
 

@@ -137,7 +137,8 @@ def test_two_students_on_the_bigram_page_keep_their_own_words_nets_and_samples()
 
     # Neither sees the other's words, upload or nets.
     assert a.session_state["bigram:upload"]["dataset"].words == words_a
-    assert "bigram:upload" not in b.session_state  # B never chose to upload
+    # B never chose to upload: B's upload slot (the page makes one for everyone) stays empty.
+    assert b.session_state["bigram:upload"]["dataset"] is None
     assert next(m.value for m in a.metric if m.label == "words") == str(len(words_a))
     assert next(m.value for m in b.metric if m.label == "words") == f"{len(words_b):,}"
     keys_a, keys_b = set(a.session_state["bigram:runs"]), set(b.session_state["bigram:runs"])
