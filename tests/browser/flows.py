@@ -350,13 +350,22 @@ FLOWS: dict[str, Callable[[Student], Awaitable[None]]] = {
 }
 
 
+PAGE_BUDGET_TIMEOUTS = 5  # a page's flow ends within this many step timeouts, or is an error
+
+
 async def walk_pages(student: Student, pages=tuple(FLOWS), screenshots: str | None = None):
     """Each page's flow once; an error ends that page's flow and is recorded. With
     `screenshots`, each page is photographed at the end of its flow (or where it failed)."""
     for name in pages:
         failed = False
+        # Every step has its own timeout, but a class of 30 on two cores once left a few
+        # students waiting forever on the browser; a page's flow as a whole gets a budget too.
+        budget = student.timeout_ms / 1000 * PAGE_BUDGET_TIMEOUTS
         try:
-            await FLOWS[name](student)
+            await asyncio.wait_for(FLOWS[name](student), timeout=budget)
+        except TimeoutError:
+            student.errors.append(f"{name}: the page's flow did not end within {budget:.0f} s")
+            failed = True
         except FlowError as error:
             student.errors.append(f"{name}: {error}")
             failed = True

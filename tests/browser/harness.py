@@ -57,22 +57,31 @@ class Server:
 
 @contextlib.contextmanager
 def streamlit_server(
-    log_name: str = "server.log", timeout: float = 60.0, script: str = "dashboard.py"
+    log_name: str = "server.log",
+    timeout: float = 60.0,
+    script: str = "dashboard.py",
+    launcher: str = "streamlit",
+    env: dict[str, str] | None = None,
 ) -> Iterator[Server]:
     """Start `streamlit run <script>` (the app by default) on a free port, from the repository
-    root so that its .streamlit/config.toml applies, and stop that very process afterwards."""
+    root so that its .streamlit/config.toml applies, and stop that very process afterwards.
+    `launcher` is the module run with `python -m` (benchmarks.timed_server for the load
+    benchmark); `env` adds environment variables."""
     port = free_port()
     ARTIFACTS.mkdir(exist_ok=True)
     log_path = ARTIFACTS / log_name
     command = [
-        sys.executable, "-m", "streamlit", "run", script,
+        sys.executable, "-m", launcher, "run", script,
         "--server.headless", "true",
         "--server.port", str(port),
         "--server.address", "127.0.0.1",
         "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
     with open(log_path, "wb") as log:
-        process = subprocess.Popen(command, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            command, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT,
+            env={**os.environ, **(env or {})},
+        )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout

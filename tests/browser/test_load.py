@@ -22,3 +22,8 @@ def test_four_students_at_once_walk_every_page_without_an_error(browser):
     assert report.passes == [len(PAGES)] * 4  # every student walked every page
     kinds = {timing.action for timing in report.timings}
     assert {"open", "slider", "number", "train", "sample", "formula"} <= kinds
+    # The server's own log (benchmarks/timed_server.py) answered every action the students
+    # timed: each one waited for a finished run, and each run answers a request.
+    assert len(report.server_answers) >= len(report.timings)
+    assert all(0 < answer["seconds"] < 120 for answer in report.server_answers)
+    assert {answer["session"] for answer in report.server_answers} == set(range(4))
