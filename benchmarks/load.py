@@ -250,7 +250,8 @@ def _print_tasks() -> None:
 
 
 async def _class(url: str, users: int, seconds: float, think, seed: int):
-    asyncio.get_running_loop().add_signal_handler(signal.SIGUSR1, _print_tasks)
+    if threading.current_thread() is threading.main_thread():  # not in CI's test thread
+        asyncio.get_running_loop().add_signal_handler(signal.SIGUSR1, _print_tasks)
     async with async_chromium() as browser:
         deadline = time.monotonic() + seconds
         results = await asyncio.gather(

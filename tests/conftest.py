@@ -15,8 +15,11 @@ def _fresh_streamlit_caches():
     """st.cache_* outlive AppTest instances in one process; start every test clean."""
     import streamlit as st
 
+    from ui import cache
+
     st.cache_data.clear()
     st.cache_resource.clear()
+    cache.forget_fingerprints()  # what the cleared caches handed out is gone with them
     yield
 
 

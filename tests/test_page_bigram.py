@@ -317,6 +317,8 @@ def test_a_trained_model_survives_page_switches_and_a_diverging_run(page, monkey
         raise TrainingDiverged(3, [3.0, 9.0, 80.0], lr)
 
     monkeypatch.setattr(NeuralNGram, "fit", diverge)
+    # New settings (a run with the old ones is shared, and would not train again).
+    page.number_input(key="w:bigram:steps:number").set_value(41).run()
     page.button(key="bigram:train").click().run()
     assert not page.exception
     assert any("Training diverged" in e.value for e in page.error)

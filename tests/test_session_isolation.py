@@ -99,12 +99,18 @@ def test_two_students_on_the_bigram_page_keep_their_own_words_nets_and_samples()
     a = open_page("pages/bigram.py")  # trains on the built-in names by itself
     b = open_page("pages/bigram.py")
     ok(a), ok(b)
-    # Both got the very same shared dataset object: the cache really is shared here.
+    # Both got the very same shared dataset, counts and first net: the cache really is shared
+    # here. The net is seeded, so each would have trained exactly these weights; trained once,
+    # it is never changed (mutated_resources below watches it).
     key = ("ssa:2017:both:0", 2)
-    assert (
-        a.session_state["bigram:runs"][key].model is not b.session_state["bigram:runs"][key].model
-    )
+    first_run = a.session_state["bigram:runs"][key]
+    assert first_run is b.session_state["bigram:runs"][key]
+    alone = NeuralNGram(n=2, seed=first_run.seed, vocab=ssa_dataset(2017, "both", 0).vocab)
+    alone.fit(shuffled_split(ssa_dataset(2017, "both", 0).words, seed=SPLIT_SEED).train,
+              steps=first_run.steps, lr=first_run.lr, reg=first_run.reg)  # fmt: skip
+    assert torch.equal(first_run.model.W, alone.W)
     assert len(shared("ssa_dataset")) == 1 and len(shared("fitted_counts")) == 1
+    assert len(shared("shared_torch_run")) == 1
 
     # Interleaved: A uploads a list while B picks other names; each sets its own seeds.
     a.radio(key="w:bigram:data").set_value("upload").run()

@@ -361,12 +361,22 @@ def train(dataset: Dataset, n: int, values: dict[str, Any], area: Any) -> Neural
     """
     steps = values["steps"]
     method = effective_method(values["method"], n)
-    # Each redraw of the live curve costs ~15 ms: every tenth of the run for torch (a
-    # fraction of a second in all), every quarter second for the slower engine.
-    if method == "engine":
-        progress = _Progress(area, steps, every=steps, seconds=0.25)
-    else:
-        progress = _Progress(area, steps, every=max(1, steps // 10), seconds=math.inf)
+    if method == "torch" and dataset.key.startswith(BUILT_IN_PREFIX):
+        try:
+            run = shared_torch_run(dataset.key, n, values["seed"], values["lr"], steps,
+                                   values["reg"], _dataset=dataset)  # fmt: skip
+        except TrainingDiverged as error:
+            area.error(f"{error} Your previous run is kept.", icon=":material/warning:")
+            return None
+        except ValueError as error:
+            area.error(f"The net could not be trained: {error}", icon=":material/error:")
+            return None
+        keep_run(run)
+        record_run(dataset, run)
+        return run
+    # Each redraw of the live curve costs ~15 ms: one every quarter second, so a training of
+    # a fraction of a second (torch on a small upload) spends nothing on it.
+    progress = _Progress(area, steps, every=steps, seconds=0.25)
     model = NeuralNGram(n=n, seed=values["seed"], vocab=dataset.vocab)
     dev = dataset.splits.dev
     options = {"steps": steps, "lr": values["lr"], "reg": values["reg"]}
@@ -409,6 +419,29 @@ def train(dataset: Dataset, n: int, values: dict[str, Any], area: Any) -> Neural
 
 
 _FIT_METHOD = {"torch": "fast", "engine": "engine"}
+BUILT_IN_PREFIX = "ssa:"  # Dataset.key of the built-in names, the same for every user
+
+
+@shared_resource(max_entries=32)
+def shared_torch_run(data_key: str, n: int, seed: int, lr: float, steps: int, reg: float,
+                     _dataset: Dataset) -> NeuralRun:  # fmt: skip
+    """A torch run on built-in names, trained once for everyone who asks for these settings.
+
+    Training is seeded and single-threaded, so every user would get exactly these weights and
+    losses anyway; in a class that opens the page (or a teacher's link) at once, one training
+    replaces thirty. `_dataset` is not hashed: data_key names it. Nothing may change the run
+    afterwards (tests/test_session_isolation.py checks). A diverging run raises, and
+    Streamlit keeps nothing. Uploads and our engine train in the user's own session.
+    """
+    model = NeuralNGram(n=n, seed=seed, vocab=_dataset.vocab)
+    dev = _dataset.splits.dev
+    start = Timing.now()
+    model.fit(_dataset.splits.train, steps=steps, lr=lr, reg=reg, method="fast",
+              eval_words={"dev": dev} if dev else None)  # fmt: skip
+    took = Timing.now() - start
+    nll = {name: split_nll(model, words) for name, words in _dataset.splits._asdict().items()}
+    return NeuralRun(data_key, n, seed, lr, steps, reg, model, took.wall, nll, method="torch",
+                     cpu_seconds=took.cpu)  # fmt: skip
 
 
 def record_run(dataset: Dataset, run: NeuralRun) -> None:

@@ -54,6 +54,12 @@ def shared_resource(*, max_entries: int, show_spinner: Any = False):
     return decorate
 
 
+def forget_fingerprints() -> None:
+    """Drop every fingerprint, as when the caches are cleared (tests start each one clean)."""
+    with _lock:
+        _fingerprints.clear()
+
+
 def mutated_resources() -> list[str]:
     """Names of shared resources whose contents changed since they were created."""
     with _lock:

@@ -83,9 +83,10 @@ def test_a_presenter_link_hides_the_chosen_controls_and_their_values_apply(page,
         assert page.locator(f".st-key-w-bigram-{hidden}").count() == 0, hidden
     for shown in ("reg", "seed", "smoothing-slider"):
         expect(page.locator(f".st-key-w-bigram-{shown}")).to_be_visible()
-    # Type for a projector: the page title is larger than the normal 2.75rem (44px).
-    title = page.evaluate("() => getComputedStyle(document.querySelector('h1')).fontSize")
-    assert float(title.removesuffix("px")) >= 48, title
+    # Type for a projector: the page title is larger than the normal 2.75rem (44px). The
+    # style arrives with the page's elements; wait for it rather than read a half-drawn page.
+    title_size = "parseFloat(getComputedStyle(document.querySelector('h1')).fontSize)"
+    page.wait_for_function(f"() => {title_size} >= 48", timeout=15_000)
     screenshot(page, "bigram-presenter")
 
 
