@@ -359,63 +359,68 @@ def train(dataset: Dataset, n: int, values: dict[str, Any], area: Any) -> Neural
     the comparison of the two. Returns the run (also kept in the session and in the run
     log), or None after showing why it failed; the user's previous run is kept either way.
     """
-    steps = values["steps"]
+    settings = (values["seed"], values["lr"], values["steps"], values["reg"])
     method = effective_method(values["method"], n)
-    if method == "torch" and dataset.key.startswith(BUILT_IN_PREFIX):
-        try:
-            run = shared_torch_run(dataset.key, n, values["seed"], values["lr"], steps,
-                                   values["reg"], _dataset=dataset)  # fmt: skip
-        except TrainingDiverged as error:
-            area.error(f"{error} Your previous run is kept.", icon=":material/warning:")
-            return None
-        except ValueError as error:
-            area.error(f"The net could not be trained: {error}", icon=":material/error:")
-            return None
-        keep_run(run)
-        record_run(dataset, run)
-        return run
+    shared = method == "torch" and dataset.key.startswith(BUILT_IN_PREFIX)
     # Each redraw of the live curve costs ~15 ms: one every quarter second, so a training of
     # a fraction of a second (torch on a small upload) spends nothing on it.
-    progress = _Progress(area, steps, every=steps, seconds=0.25)
-    model = NeuralNGram(n=n, seed=values["seed"], vocab=dataset.vocab)
-    dev = dataset.splits.dev
-    options = {"steps": steps, "lr": values["lr"], "reg": values["reg"]}
-    start = Timing.now()
+    progress = None if shared else _Progress(area, values["steps"], every=values["steps"],
+                                             seconds=0.25)  # fmt: skip
     try:
-        model.fit(dataset.splits.train, on_step=progress, method=_FIT_METHOD[method],
-                  eval_words={"dev": dev} if dev else None, **options)  # fmt: skip
-        took = Timing.now() - start - progress.drawing
-        check = None
-        if method == "engine":
-            twin = NeuralNGram(n=n, seed=values["seed"], vocab=dataset.vocab)
-            # The engine pauses the cyclic garbage collector while it builds each step's
-            # graph; torch gets the same, or a collection of the server's whole heap
-            # (other sessions' data included) lands in its tenth of a second.
-            with paused_gc():
-                start = Timing.now()
-                try:
-                    twin.fit(dataset.splits.train, method="fast", **options)
-                    check = TorchCheck(twin.loss_history, Timing.now() - start)
-                except TrainingDiverged as error:  # float32 can give out before float64
-                    check = TorchCheck(error.history, Timing.now() - start, str(error))
-    except TrainingDiverged as error:
-        progress.clear()
-        area.error(f"{error} Your previous run is kept.", icon=":material/warning:")
+        if shared:
+            run = shared_torch_run(dataset.key, n, *settings, _dataset=dataset)
+        else:
+            run = fit_run(dataset, n, *settings, method=method, progress=progress)
+            if method == "engine":
+                run.torch_check = torch_twin(dataset, n, *settings)
+    except (TrainingDiverged, ValueError) as error:
+        if progress is not None:
+            progress.clear()
+        if isinstance(error, TrainingDiverged):
+            area.error(f"{error} Your previous run is kept.", icon=":material/warning:")
+        else:
+            area.error(f"The net could not be trained: {error}", icon=":material/error:")
         return None
-    except ValueError as error:
+    if progress is not None:
         progress.clear()
-        area.error(f"The net could not be trained: {error}", icon=":material/error:")
-        return None
-    progress.clear()
-    nll = {name: split_nll(model, words) for name, words in dataset.splits._asdict().items()}
-    run = NeuralRun(dataset.key, n, values["seed"], values["lr"], steps, values["reg"], model,
-                    took.wall, nll, method=method, cpu_seconds=took.cpu,
-                    torch_check=check)  # fmt: skip
     if method == "engine":
         st.session_state[ENGINE_PACE_KEY] = run.seconds_per_step
     keep_run(run)
     record_run(dataset, run)
     return run
+
+
+def fit_run(dataset: Dataset, n: int, seed: int, lr: float, steps: int, reg: float, *,
+            method: str, progress: _Progress | None = None) -> NeuralRun:  # fmt: skip
+    """A fresh net trained on the training split, with its NLL on every split. The time it
+    took leaves out the progress redraws. Raises TrainingDiverged or ValueError."""
+    model = NeuralNGram(n=n, seed=seed, vocab=dataset.vocab)
+    dev = dataset.splits.dev
+    start = Timing.now()
+    model.fit(dataset.splits.train, steps=steps, lr=lr, reg=reg, method=_FIT_METHOD[method],
+              on_step=progress, eval_words={"dev": dev} if dev else None)  # fmt: skip
+    took = Timing.now() - start
+    if progress is not None:
+        took = took - progress.drawing
+    nll = {name: split_nll(model, words) for name, words in dataset.splits._asdict().items()}
+    return NeuralRun(dataset.key, n, seed, lr, steps, reg, model, took.wall, nll, method=method,
+                     cpu_seconds=took.cpu)  # fmt: skip
+
+
+def torch_twin(dataset: Dataset, n: int, seed: int, lr: float, steps: int,
+               reg: float) -> TorchCheck:  # fmt: skip
+    """The same net trained with torch's fast path, for the engine run's comparison."""
+    twin = NeuralNGram(n=n, seed=seed, vocab=dataset.vocab)
+    # The engine pauses the cyclic garbage collector while it builds each step's graph; torch
+    # gets the same, or a collection of the server's whole heap (other sessions' data
+    # included) lands in its tenth of a second.
+    with paused_gc():
+        start = Timing.now()
+        try:
+            twin.fit(dataset.splits.train, steps=steps, lr=lr, reg=reg, method="fast")
+            return TorchCheck(twin.loss_history, Timing.now() - start)
+        except TrainingDiverged as error:  # float32 can give out before float64
+            return TorchCheck(error.history, Timing.now() - start, str(error))
 
 
 _FIT_METHOD = {"torch": "fast", "engine": "engine"}
@@ -433,15 +438,7 @@ def shared_torch_run(data_key: str, n: int, seed: int, lr: float, steps: int, re
     afterwards (tests/test_session_isolation.py checks). A diverging run raises, and
     Streamlit keeps nothing. Uploads and our engine train in the user's own session.
     """
-    model = NeuralNGram(n=n, seed=seed, vocab=_dataset.vocab)
-    dev = _dataset.splits.dev
-    start = Timing.now()
-    model.fit(_dataset.splits.train, steps=steps, lr=lr, reg=reg, method="fast",
-              eval_words={"dev": dev} if dev else None)  # fmt: skip
-    took = Timing.now() - start
-    nll = {name: split_nll(model, words) for name, words in _dataset.splits._asdict().items()}
-    return NeuralRun(data_key, n, seed, lr, steps, reg, model, took.wall, nll, method="torch",
-                     cpu_seconds=took.cpu)  # fmt: skip
+    return fit_run(_dataset, n, seed, lr, steps, reg, method="torch")
 
 
 def record_run(dataset: Dataset, run: NeuralRun) -> None:
