@@ -206,12 +206,16 @@ class CountsFit:
 def fitted_counts(data_key: str, n: int, smoothing: float, _dataset: Dataset) -> CountsFit:
     """The counts model of the training split; `_dataset` is not hashed, data_key names it."""
     model = CountNGram(n=n, smoothing=smoothing, vocab=_dataset.vocab).fit(_dataset.splits.train)
-    nll = {name: split_nll(model, words) for name, words in _dataset.splits._asdict().items()}
-    return CountsFit(model, nll)
+    return CountsFit(model, split_nlls(model, _dataset.splits))
 
 
 def split_nll(model: CountNGram | NeuralNGram, words: tuple[str, ...]) -> float:
     return model.nll(words) if words else math.nan
+
+
+def split_nlls(model: CountNGram | NeuralNGram, splits: Splits) -> dict[str, float]:
+    """The model's mean NLL on every split (nan for an empty one), by split name."""
+    return {name: split_nll(model, words) for name, words in splits._asdict().items()}
 
 
 # -------------------------------------------------------------------------------- neural
@@ -373,16 +377,15 @@ def train(dataset: Dataset, n: int, values: dict[str, Any], area: Any) -> Neural
             run = fit_run(dataset, n, *settings, method=method, progress=progress)
             if method == "engine":
                 run.torch_check = torch_twin(dataset, n, *settings)
-    except (TrainingDiverged, ValueError) as error:
+    except TrainingDiverged as error:
+        area.error(f"{error} Your previous run is kept.", icon=":material/warning:")
+        return None
+    except ValueError as error:
+        area.error(f"The net could not be trained: {error}", icon=":material/error:")
+        return None
+    finally:
         if progress is not None:
             progress.clear()
-        if isinstance(error, TrainingDiverged):
-            area.error(f"{error} Your previous run is kept.", icon=":material/warning:")
-        else:
-            area.error(f"The net could not be trained: {error}", icon=":material/error:")
-        return None
-    if progress is not None:
-        progress.clear()
     if method == "engine":
         st.session_state[ENGINE_PACE_KEY] = run.seconds_per_step
     keep_run(run)
@@ -402,8 +405,8 @@ def fit_run(dataset: Dataset, n: int, seed: int, lr: float, steps: int, reg: flo
     took = Timing.now() - start
     if progress is not None:
         took = took - progress.drawing
-    nll = {name: split_nll(model, words) for name, words in dataset.splits._asdict().items()}
-    return NeuralRun(dataset.key, n, seed, lr, steps, reg, model, took.wall, nll, method=method,
+    return NeuralRun(dataset.key, n, seed, lr, steps, reg, model, took.wall,
+                     split_nlls(model, dataset.splits), method=method,
                      cpu_seconds=took.cpu)  # fmt: skip
 
 

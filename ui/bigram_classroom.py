@@ -30,7 +30,7 @@ from ui.bigram import (
     keep_run,
     run_labels,
     selected_dataset,
-    split_nll,
+    split_nlls,
 )
 from ui.runs import compare_runs_panel
 
@@ -150,7 +150,7 @@ def load_net(raw: bytes, name: str) -> tuple[NeuralRun, list[str]]:
             skipped.append(key)
     SETTINGS.set("n", model.n)
     SETTINGS.update(training)
-    nll = {split: split_nll(model, words) for split, words in dataset.splits._asdict().items()}
+    nll = split_nlls(model, dataset.splits)
     run = NeuralRun(dataset.key, model.n, training.get("seed"), training.get("lr"),
                     training.get("steps"), training.get("reg"), model, math.nan, nll,
                     method=training.get("method", ""), source=name)  # fmt: skip

@@ -234,7 +234,9 @@ def neural_column(dataset: Dataset, n: int, fit: CountsFit) -> NeuralRun | None:
     if clicked or first_time:
         st.session_state[AUTO_TRAINED_KEY] = (dataset.key, n)
         if train(dataset, n, SETTINGS.values, area) is not None:
-            SETTINGS.rerun()  # redraw the panels above with the new run
+            # Redraw the panels above with the new run (a link's warning outlives the rerun:
+            # PageSettings.show_warnings keeps it until a setting changes).
+            st.rerun()
     if run is None:
         st.info("Press Train to train the net.", icon=":material/play_arrow:")
         return None

@@ -43,7 +43,7 @@ from models.neuron import (
 from models.reference import TorchResult, torch_gradients
 from ui.cache import shared_resource
 from ui.charts import chart_height
-from ui.settings import PageSettings, Setting, is_hidden
+from ui.settings import PageSettings, Setting, code_safe, is_hidden
 
 PAGE = "neuron"
 WEIGHT_LIMIT = 10.0  # sliders for x1, x2, w1, w2, b
@@ -263,7 +263,7 @@ def decode_values(text: str) -> tuple[dict[str, float], list[str]]:
             continue
         name, sep, raw = part.partition("=")
         name = name.strip()
-        shown = _code_safe(part if len(part) <= 30 else part[:30] + "...")
+        shown = code_safe(part if len(part) <= 30 else part[:30] + "...")
         if not sep or not name.isidentifier() or name.startswith("__"):
             problems.append(f"`{shown}` is not name=number")
             continue
@@ -272,7 +272,7 @@ def decode_values(text: str) -> tuple[dict[str, float], list[str]]:
         except ValueError:
             number = math.nan
         if not math.isfinite(number):
-            problems.append(f"{name}: `{_code_safe(raw.strip()[:30])}` is not a number")
+            problems.append(f"{name}: `{code_safe(raw.strip()[:30])}` is not a number")
         elif abs(number) > VARIABLE_LIMIT:
             problems.append(
                 f"{name}: {number:g} is outside -{VARIABLE_LIMIT:g}..{VARIABLE_LIMIT:g}"
@@ -280,11 +280,6 @@ def decode_values(text: str) -> tuple[dict[str, float], list[str]]:
         else:
             values[name] = number
     return values, problems
-
-
-def _code_safe(text: str) -> str:
-    """Text from a link, made safe to show inside a `code span` (no backtick can end it)."""
-    return text.replace("`", "'")
 
 
 def _default_value(name: str) -> float:

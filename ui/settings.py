@@ -212,9 +212,9 @@ class PageSettings:
             try:
                 values[key] = setting.from_url(raw)
             except ValueError as error:
-                # Shown inside a code span: drop backticks so a link cannot break out of it
-                # and add markdown (links, images) to the warning.
-                shown = raw.replace("`", "'")
+                # Shown inside a code span: a backtick cannot break out of it and add
+                # markdown (links, images) to the warning.
+                shown = code_safe(raw)
                 shown = shown if len(shown) <= 40 else shown[:40] + "..."
                 problems.append(f"{setting.label} (`{key}={shown}`): {error}")
         st.session_state[self._store_key] = values
@@ -252,11 +252,6 @@ class PageSettings:
                 + "; ".join(problems),
                 icon=":material/link_off:",
             )
-
-    def rerun(self) -> None:
-        """st.rerun() for a page that redraws itself (after a first-visit training, say). The link
-        warning outlives the rerun by itself: show_warnings keeps it until a setting changes."""
-        st.rerun()
 
     # -- widgets ----------------------------------------------------------------------------
 
@@ -402,6 +397,11 @@ class PageSettings:
         base = (st.context.url or "").split("?", 1)[0]
         query = urlencode(self.link_params())
         return f"{base}?{query}" if query else base
+
+
+def code_safe(text: str) -> str:
+    """Text from a link, made safe to show inside a `code span` (no backtick can end it)."""
+    return text.replace("`", "'")
 
 
 def _same_value(a: Any, b: Any) -> bool:
