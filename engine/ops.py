@@ -17,11 +17,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from functools import reduce
-from operator import add, attrgetter, mul
+from operator import add, mul
 
 from engine.value import Value, _format_number, _to_float
 
-_data = attrgetter("data")
 _LABEL_LIMIT = 40
 
 # sum_in_order(numbers, start): start + numbers[0] + numbers[1] + ..., added one by one,
@@ -34,10 +33,6 @@ else:  # pragma: no cover - only on Python >= 3.12
 
     def sum_in_order(items: Iterable[float], start: float) -> float:
         return reduce(add, items, start)
-
-
-def _is_number(x: object) -> bool:
-    return not isinstance(x, Value)
 
 
 def _data_of(item: object, where: str) -> float:

@@ -55,7 +55,7 @@ def export_mlp(model: MLP, settings: Mapping[str, Any]) -> str:
         "version": VERSION,
         "kind": "mlp",
         "architecture": {
-            "inputs": len(layers[0].neurons[0].w),
+            "inputs": model.nin,
             "layer_sizes": [len(layer.neurons) for layer in layers],
             "activation": model.activation,
         },
@@ -191,11 +191,9 @@ def import_mlp(raw: bytes | str) -> tuple[MLP, dict[str, Any]]:
         fan_in = size
 
     model = MLP(inputs, sizes, activation=activation, seed=0)
-    for layer, stored_layer in zip(model.layers, parameters, strict=True):
-        for neuron, stored in zip(layer.neurons, stored_layer, strict=True):
-            for w, value in zip(neuron.w, stored["w"], strict=True):
-                w.data = float(value)
-            neuron.b.data = float(stored["b"])
+    # In MLP.parameters() order: layer by layer, each neuron's weights, then its bias.
+    model.set_weights([value for stored_layer in parameters for stored in stored_layer
+                       for value in (*stored["w"], stored["b"])])  # fmt: skip
     return model, dict(document.get("settings", {}))
 
 

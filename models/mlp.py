@@ -17,14 +17,13 @@ import math
 import numbers
 import random
 from collections.abc import Sequence
-from operator import attrgetter, mul
+from operator import mul
 
-from engine import Value, dot, vsum
+from engine import Value, dot, vsum, zero_grad
 from engine.ops import sum_in_order
 from engine.value import paused_gc
 
 ACTIVATIONS = ("relu", "tanh", "linear")
-_data = attrgetter("data")
 
 
 def _check_count(n: object, what: str) -> int:
@@ -301,8 +300,7 @@ class MLP:
         return sum(len(neuron.w) + 1 for layer in self.layers for neuron in layer.neurons)
 
     def zero_grad(self) -> None:
-        for p in self.parameters():
-            p.grad = 0.0
+        zero_grad(self.parameters())
 
     def __repr__(self) -> str:
         sizes = ", ".join(
