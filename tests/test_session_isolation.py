@@ -21,6 +21,7 @@ from models.ngram import NeuralNGram
 from tests.apptest_helpers import exception_messages, open_page
 from ui import cache
 from ui.bigram import SPLIT_SEED, ssa_dataset
+from ui.mlp import SETTINGS as MLP_SETTINGS
 from ui.mlp import load_split, spec_from
 
 STUDENT_WORDS = b"\n".join(
@@ -65,9 +66,12 @@ def trained_alone(values: dict) -> list[float]:
 
 
 def test_two_students_train_different_mlps_at_once_and_each_gets_their_own_run():
-    a = mlp_student({"dataset": "moons", "data_seed": 1, "seed": 11, "lr": 0.1, "steps": 25})
-    b = mlp_student({"dataset": "circles", "data_seed": 2, "seed": 22, "lr": 0.05,
-                     "activation": "tanh", "noise": 0.2, "steps": 35})  # fmt: skip
+    chosen = {
+        "a": {"dataset": "moons", "data_seed": 1, "seed": 11, "lr": 0.1, "steps": 25},
+        "b": {"dataset": "circles", "data_seed": 2, "seed": 22, "lr": 0.05,
+              "activation": "tanh", "noise": 0.2, "steps": 35},
+    }  # fmt: skip
+    a, b = mlp_student(chosen["a"]), mlp_student(chosen["b"])
     a.button(key="mlp:train").click().run()
     b.button(key="mlp:train").click().run()
     runs = {"a": a, "b": b}
@@ -78,9 +82,12 @@ def test_two_students_train_different_mlps_at_once_and_each_gets_their_own_run()
         for at in training:
             at.run()
             ok(at)
+    defaults = {key: setting.default for key, setting in MLP_SETTINGS.settings.items()}
     for name, at in runs.items():
         run = at.session_state["mlp:run"]
-        values = at.session_state["settings:mlp"]
+        # What this student chose, from the test's own literals, not from the session: a
+        # value leaked from the other session would not match.
+        values = defaults | chosen[name]
         assert run.state == "done", name
         assert run.settings == {key: values[key] for key in run.settings}  # their own settings
         assert [record.loss for record in run.trainer.history] == trained_alone(values), name
