@@ -151,6 +151,7 @@ class MemorySampler:
             "server": {}, "Chromium": {}, "Playwright's driver": {}, "this process": {}
         }  # fmt: skip
         self._stop = threading.Event()
+        self._lock = threading.Lock()  # the sampling thread and the main thread both sample
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def now_mib(self) -> float:
@@ -162,10 +163,11 @@ class MemorySampler:
         driver = {p for p in ours if _command(p).startswith("node")}
         groups = {"server": server, "Chromium": ours - driver, "Playwright's driver": driver,
                   "this process": [os.getpid()]}  # fmt: skip
-        for name, pids in groups.items():
-            seen = self._ticks[name]
-            for p in pids:
-                seen[p] = max(seen.get(p, 0), _cpu_ticks(p))
+        with self._lock:
+            for name, pids in groups.items():
+                seen = self._ticks[name]
+                for p in pids:
+                    seen[p] = max(seen.get(p, 0), _cpu_ticks(p))
         if self.browser_nice:
             # Chromium, its renderers and Playwright's driver make way for the server, as if
             # the students' browsers ran on their own machines. New processes are caught here.
@@ -179,7 +181,8 @@ class MemorySampler:
         """CPU seconds used so far: by the server, and by the browser and its driver."""
         self.now_mib()
         hertz = os.sysconf("SC_CLK_TCK")
-        return {name: sum(seen.values()) / hertz for name, seen in self._ticks.items()}
+        with self._lock:
+            return {name: sum(seen.values()) / hertz for name, seen in self._ticks.items()}
 
     def _run(self) -> None:
         while not self._stop.is_set():
