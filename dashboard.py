@@ -1,12 +1,14 @@
 """Entry point: `streamlit run dashboard.py`. Page setup and navigation only.
 
-Pages must not rely on anything created here: AppTest (and Streamlit's pages/ folder
-discovery) can rerun a page without this script, so each page is self-sufficient.
+The navigation's own menu is hidden: every page draws the sidebar's page links itself
+(ui/layout.py), because each link carries that page's settings. Pages must not rely on
+anything created here: AppTest (and Streamlit's pages/ folder discovery) can run a page
+without this script, so each page is self-sufficient.
 """
 
 import streamlit as st
 
-from ui.site import HOME, sections
+from ui.site import ALL_PAGES, HOME
 
 st.set_page_config(
     page_title="Zero-to-Hero Explorer",
@@ -14,10 +16,8 @@ st.set_page_config(
     layout="wide",
 )
 
-navigation = {
-    section: [
-        st.Page(page.path, title=page.title, icon=page.icon, default=page is HOME) for page in pages
-    ]
-    for section, pages in sections().items()
-}
-st.navigation(navigation).run()
+pages = [
+    st.Page(page.path, title=page.title, icon=page.icon, default=page is HOME)
+    for page in ALL_PAGES
+]
+st.navigation(pages, position="hidden").run()

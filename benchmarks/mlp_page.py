@@ -35,7 +35,7 @@ from tests.browser.harness import (  # noqa: E402
     streamlit_server,
     wait_for_streamlit,
 )
-from ui.mlp import DEMO_PRESET, SETTINGS, spec_from  # noqa: E402
+from ui.mlp.settings import DEMO_PRESET, SETTINGS, spec_from  # noqa: E402
 
 GOAL_STEPS_PER_SECOND = 20.0
 STEPS = 100

@@ -20,25 +20,25 @@ WORDS = ["andrej", "emma", "sophia", "zyx", "olivia", "qqq", "mia"]
 
 
 def change_temperature(at, i):
-    at.number_input(key="w:bigram:temperature:number").set_value(0.5 + 0.05 * (i % 20))
+    at.number_input(key="bigram.temperature#exact").set_value(0.5 + 0.05 * (i % 20))
 
 
 def pick_a_row(at, i):
-    at.selectbox(key="w:bigram:row").set_value(ROWS[i % len(ROWS)])
+    at.selectbox(key="bigram.row").set_value(ROWS[i % len(ROWS)])
 
 
 def score_a_word(at, i):
-    at.text_input(key="w:bigram:score").set_value(f"{WORDS[i % len(WORDS)]}{'a' * (i // 7)}")
+    at.text_input(key="bigram.score").set_value(f"{WORDS[i % len(WORDS)]}{'a' * (i // 7)}")
 
 
 def change_the_sampling_seed(at, i):
-    at.number_input(key="w:bigram:sample_seed").set_value(1000 + i)
+    at.number_input(key="bigram.sample_seed").set_value(1000 + i)
 
 
 def walk_one_more_step(at, i):
-    step = at.button(key="bigram:walk-next")
+    step = at.button(key="bigram.walk-next")
     if step.disabled:  # the name is complete: draw another one
-        at.number_input(key="w:bigram:walk_seed").set_value(i)
+        at.number_input(key="bigram.walk_seed").set_value(i)
     else:
         step.click()
 

@@ -18,25 +18,25 @@ H_CHOICES = (1e-2, 1e-4, 1e-6, 1e-8, 1e-10)
 
 
 def move_w1(at, i):
-    at.slider(key="w:neuron:w1:slider").set_value(round(-3.0 + 0.05 * (i % 40), 2))
+    at.slider(key="neuron.w1").set_value(round(-3.0 + 0.05 * (i % 40), 2))
 
 
 def type_b(at, i):
-    at.number_input(key="w:neuron:b:number").set_value(6.0 + 0.01 * (i % 50))
+    at.number_input(key="neuron.b#exact").set_value(6.0 + 0.01 * (i % 50))
 
 
 def change_h(at, i):
-    at.select_slider(key="w:neuron:h").set_value(H_CHOICES[i % len(H_CHOICES)])
+    at.select_slider(key="neuron.h").set_value(H_CHOICES[i % len(H_CHOICES)])
 
 
 def exp_form_move_w1(at, i):
     if i == 0:
-        at.toggle(key="w:neuron:exp_form").set_value(True).run()
+        at.toggle(key="neuron.exp_form").set_value(True).run()
     move_w1(at, i)
 
 
 def open_tab(at, label):
-    at.session_state["neuron:tab"] = label
+    at.session_state["neuron.tab"] = label
     at.run()
 
 
@@ -46,36 +46,36 @@ def step_backward(at, i):
     # Walk forwards and, at the end, start again: every rerun replays the walk so far.
     position = at.get("progress")[0].proto.text
     if position.startswith("Step 10 of"):
-        at.button(key="neuron:walk-reset").click()
+        at.button(key="neuron.walk-reset").click()
     else:
-        at.button(key="neuron:walk-next").click()
+        at.button(key="neuron.walk-next").click()
 
 
 def nudge_up(at, i):
     if i == 0:
         open_tab(at, "Nudge")
-    at.button(key="neuron:nudge-up" if i % 2 == 0 else "neuron:nudge-down").click()
+    at.button(key="neuron.nudge-up" if i % 2 == 0 else "neuron.nudge-down").click()
 
 
 def formula_change_a(at, i):
     if i == 0:
-        at.segmented_control(key="w:neuron:mode").set_value("formula").run()
-    at.slider(key="w:neuron:var:a:slider").set_value(round(1.0 + 0.05 * (i % 40), 2))
+        at.segmented_control(key="neuron.mode").set_value("formula").run()
+    at.slider(key="neuron.var.a").set_value(round(1.0 + 0.05 * (i % 40), 2))
 
 
 def long_formula_change_a(at, i):
     """A 116-value graph, just under the drawing limit of 120."""
     if i == 0:
-        at.segmented_control(key="w:neuron:mode").set_value("formula").run()
+        at.segmented_control(key="neuron.mode").set_value("formula").run()
         terms = " + ".join(f"tanh(a*{k} + b)" for k in range(1, 24))
-        at.text_input(key="w:neuron:formula").set_value(f"y = {terms}").run()
-    at.slider(key="w:neuron:var:a:slider").set_value(round(0.1 + 0.01 * (i % 40), 2))
+        at.text_input(key="neuron.formula").set_value(f"y = {terms}").run()
+    at.slider(key="neuron.var.a").set_value(round(0.1 + 0.01 * (i % 40), 2))
 
 
 def move_tangent_x(at, i):
     if i == 0:
         open_tab(at, "What is a derivative?")
-    at.slider(key="w:neuron:tangent_x:slider").set_value(round(-3.0 + 0.1 * (i % 60), 2))
+    at.slider(key="neuron.tangent_x").set_value(round(-3.0 + 0.1 * (i % 60), 2))
 
 
 SCENARIOS = {

@@ -14,7 +14,7 @@ import math
 import unicodedata
 from collections.abc import Collection, Iterable
 
-from engine.value import Value, _by_creation, _nodes_in_creation_order
+from engine.value import Value, by_creation, nodes_in_creation_order
 
 MAX_DOT_NODES = 200  # Values; a drawing larger than this is unreadable anyway
 LABEL_LIMIT = 40  # characters of a label shown in a drawing
@@ -38,7 +38,7 @@ def topological_order(root: Value) -> list[Value]:
     after its children. Works without recursion on graphs of any depth.
     """
     _check_value(root, "topological_order")
-    return _nodes_in_creation_order(root)
+    return nodes_in_creation_order(root)
 
 
 def trace(root: Value) -> tuple[list[Value], list[tuple[Value, Value]]]:
@@ -185,7 +185,7 @@ def _nodes_up_to(root: Value, limit: int) -> list[Value]:
                         "draw a smaller expression (one neuron, say) or raise max_nodes"
                     )
                 stack.append(child)
-    return sorted(seen, key=_by_creation)  # the reachable nodes, children before parents
+    return sorted(seen, key=by_creation)  # the reachable nodes, children before parents
 
 
 def _check_value(root: object, where: str) -> None:

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from functools import reduce
 from operator import add, mul
 
-from engine.value import Value, _format_number, _to_float
+from engine.value import Value, format_number, to_float
 
 _LABEL_LIMIT = 40
 
@@ -38,7 +38,7 @@ else:  # pragma: no cover - only on Python >= 3.12
 def _data_of(item: object, where: str) -> float:
     if isinstance(item, Value):
         return item.data
-    return _to_float(item, where)
+    return to_float(item, where)
 
 
 # ---- vsum -----------------------------------------------------------------------------------
@@ -58,7 +58,7 @@ def vsum(values: Iterable[Value | float], *, expanded: bool = False) -> Value:
     total = sum_in_order(numbers[1:], numbers[0])
     children = tuple(item for item in items if isinstance(item, Value))
     if not children:
-        return Value(total, _format_number(total))
+        return Value(total, format_number(total))
     # Every child gets 1 * upstream, so the order of the children cannot change a gradient.
     return Value(total, "", children, (1.0,) * len(children), "sum")
 
@@ -72,7 +72,7 @@ def vsum_expanded(values: Iterable[Value | float]) -> Value:
     for item in items[1:]:
         total = _labelled(total + item, f"{_name(total)} + {_name(item)}")
     if not isinstance(total, Value):
-        total = Value(_to_float(total, "vsum_expanded() items"))
+        total = Value(to_float(total, "vsum_expanded() items"))
     return total
 
 
@@ -108,7 +108,7 @@ def dot(
     if not weights and bias is None:
         raise ValueError("dot() needs at least one weight and input, or a bias")
     if bias is not None and not isinstance(bias, Value):
-        bias = _to_float(bias, "the bias of dot()")
+        bias = to_float(bias, "the bias of dot()")
     if expanded:
         return dot_expanded(weights, inputs, bias)
     weight_data = [_data_of(w, f"weight {i} of dot()") for i, w in enumerate(weights)]
@@ -125,7 +125,7 @@ def dot(
         slots.append((bias, 1.0))
     slots += [(x, w) for x, w in zip(inputs, weight_data, strict=True) if isinstance(x, Value)]
     if not slots:
-        return Value(total, _format_number(total))
+        return Value(total, format_number(total))
     if len({id(child) for child, _ in slots}) < len(slots):
         slots = _backward_order_slots(weights, weight_data, inputs, input_data, bias)
     children, local_grads = zip(*slots, strict=True)
@@ -180,7 +180,7 @@ def dot_expanded(
         else:
             total = _labelled(total + product, f"{_name(total)} + {_name(product)}")
     if not isinstance(total, Value):
-        total = Value(_to_float(total, "the result of dot_expanded()"))
+        total = Value(to_float(total, "the result of dot_expanded()"))
     return total
 
 
@@ -189,8 +189,8 @@ def dot_expanded(
 
 def _name(item: Value | float) -> str:
     if isinstance(item, Value):
-        return item.label or _format_number(item.data)
-    return _format_number(item)
+        return item.label or format_number(item.data)
+    return format_number(item)
 
 
 def _labelled(item: Value | float, label: str) -> Value | float:

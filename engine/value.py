@@ -30,11 +30,11 @@ from operator import attrgetter
 # Creation stamps. A node gets its stamp after its children got theirs, so sorting by stamp
 # is a topological order. itertools.count is advanced in C, so it is cheap and thread-safe.
 _creation_stamps = itertools.count()
-_by_creation = attrgetter("_created")
+by_creation = attrgetter("_created")
 _children_of = attrgetter("children")
 
 
-def _format_number(x: float) -> str:
+def format_number(x: float) -> str:
     """Short text for a number in labels and messages (at most 6 significant digits)."""
     return f"{x:g}"
 
@@ -42,11 +42,11 @@ def _format_number(x: float) -> str:
 def _describe(value: Value) -> str:
     """How to name a Value in an error message: its label if it has one, else its number."""
     if value.label:
-        return f"{value.label!r} (= {_format_number(value.data)})"
-    return _format_number(value.data)
+        return f"{value.label!r} (= {format_number(value.data)})"
+    return format_number(value.data)
 
 
-def _to_float(x: object, what: str) -> float:
+def to_float(x: object, what: str) -> float:
     """A real number as a finite float, or a TypeError/ValueError that says what was wrong."""
     if isinstance(x, Value):
         raise TypeError(f"{what} must be a plain number, not a Value")
@@ -88,7 +88,7 @@ class Value:
         # The underscored arguments are for the operations in this package, which pass
         # numbers they computed themselves; only leaves made by callers are checked.
         if not _children:
-            data = _to_float(data, "the data of a Value")
+            data = to_float(data, "the data of a Value")
             if not isinstance(label, str):
                 raise TypeError(f"label must be a string, got {type(label).__name__}")
         self.data = data
@@ -173,24 +173,24 @@ class Value:
                 "the exponent in x ** y must be a plain number, not a Value: "
                 "the engine does not differentiate with respect to an exponent"
             )
-        n = _to_float(exponent, "the exponent in x ** n")
+        n = to_float(exponent, "the exponent in x ** n")
         x = self.data
-        op = f"**{_format_number(n)}"
+        op = f"**{format_number(n)}"
         if n == 0.0:
             return Value(1.0, "", (self,), (0.0,), op)
         if x < 0.0 and not n.is_integer():
             raise ValueError(
                 f"cannot raise the negative number {_describe(self)} to the non-integer "
-                f"power {_format_number(n)}: the result is not a real number"
+                f"power {format_number(n)}: the result is not a real number"
             )
         if x == 0.0 and n < 0.0:
             raise ZeroDivisionError(
-                f"cannot raise {_describe(self)} to the negative power {_format_number(n)} "
+                f"cannot raise {_describe(self)} to the negative power {format_number(n)} "
                 "(that divides by zero)"
             )
         if x == 0.0 and n < 1.0:
             raise ValueError(
-                f"the derivative of x ** {_format_number(n)} at x = 0 is infinite "
+                f"the derivative of x ** {format_number(n)} at x = 0 is infinite "
                 f"(x is {_describe(self)})"
             )
         try:
@@ -198,7 +198,7 @@ class Value:
             local = n * x ** (n - 1.0)
         except OverflowError:
             raise OverflowError(
-                f"{_format_number(x)} ** {_format_number(n)} is too large for a float"
+                f"{format_number(x)} ** {format_number(n)} is too large for a float"
             ) from None
         return Value(out, "", (self,), (local,), op)
 
@@ -290,8 +290,8 @@ class Value:
 def _constant(x: object) -> Value | None:
     """A plain number wrapped as a leaf labelled with its value; None if `x` is no number."""
     if type(x) is float or type(x) is int or isinstance(x, numbers.Real):
-        value = _to_float(x, "a number in an expression")
-        return Value(value, _format_number(value))
+        value = to_float(x, "a number in an expression")
+        return Value(value, format_number(value))
     return None
 
 
@@ -323,14 +323,14 @@ def _reachable(root: Value) -> set[Value]:
     return seen
 
 
-def _nodes_in_creation_order(root: Value) -> list[Value]:
+def nodes_in_creation_order(root: Value) -> list[Value]:
     """All nodes `root` depends on, children before parents (a topological order)."""
-    return sorted(_reachable(root), key=_by_creation)
+    return sorted(_reachable(root), key=by_creation)
 
 
 def _interior_nodes_in_creation_order(root: Value) -> list[Value]:
     """The non-leaf nodes `root` depends on, children before parents."""
-    return sorted(filter(_children_of, _reachable(root)), key=_by_creation)
+    return sorted(filter(_children_of, _reachable(root)), key=by_creation)
 
 
 @contextlib.contextmanager
@@ -390,7 +390,7 @@ def backward_steps(root: Value) -> Iterator[BackwardStep]:
     their gradient is final. Running all steps leaves exactly the gradients `root.backward()`
     gives, with the same rules: interior grads reset, leaf grads accumulate.
     """
-    order = _nodes_in_creation_order(root)
+    order = nodes_in_creation_order(root)
     for node in order:
         if node.children:
             node.grad = 0.0

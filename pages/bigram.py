@@ -3,37 +3,36 @@ neural net, side by side; then compared, sampled, scored and opened up."""
 
 import streamlit as st
 
-from ui import bigram_panels as panels
-from ui.bigram import INTRO, SETTINGS, current_run
-from ui.bigram_classroom import save_load_compare
+from ui import bigram
 from ui.layout import page_header
-from ui.site import LECTURE_2_URL
+from ui.site import BIGRAM
 
 page_header(
-    SETTINGS,
-    title="Bigram: counting vs a neural net",
-    intro=INTRO,
-    lecture_url=LECTURE_2_URL,
+    bigram.SETTINGS,
+    BIGRAM,
+    intro=bigram.INTRO,
     lecture_label="The spelled-out intro to language modeling: building makemore",
 )
+state = bigram.BigramState.get()
+bigram.apply_presses(state)
 
-dataset = panels.data_panel()
-n = panels.order_control()
-run = current_run(dataset, n)
+words = bigram.data_panel(state)
+n = bigram.SETTINGS.widget("n")
+run = state.net_for(words.key, n)
 
-fit = panels.count_table(dataset, n)
+fit = bigram.count_table(state, words, n)
 if fit is None:
     st.stop()
 
 counts_side, neural_side = st.columns(2, gap="large")
 with counts_side:
-    panels.counts_column(dataset, n, fit, run)
+    bigram.counts_column(state, words, n, fit, run)
 with neural_side:
-    run = panels.neural_column(dataset, n, fit)
+    run = bigram.neural_column(state, words, n, fit)
 
-panels.comparison(dataset, n, fit, run)
-panels.samples(dataset, fit, run)
-panels.score_word(dataset, n, fit, run)
-save_load_compare(dataset, n, fit, run)
-panels.inside_network(dataset, n, run)
-panels.walk_through(dataset, fit, run)
+bigram.comparison(state, words, n, fit, run)
+bigram.samples(words, fit, run)
+bigram.score_word(words, n, fit, run)
+bigram.save_load_compare(state, words, n, fit, run)
+bigram.inside_network(words, n, run)
+bigram.walk_through(state, words, fit, run)

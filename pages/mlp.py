@@ -2,14 +2,13 @@
 
 import streamlit as st
 
-from ui import mlp, mlp_files
+from ui import mlp
 from ui.layout import page_header
-from ui.site import LECTURE_1_URL
+from ui.site import MLP
 
-settings = mlp.SETTINGS
 page_header(
-    settings,
-    title="Train an MLP",
+    mlp.SETTINGS,
+    MLP,
     intro=(
         "Press **Micrograd's demo** to replay the lecture notebook's run exactly (loss 0.0110 "
         "at step 99, 100% accuracy), then change the data or the network and press **Train**: "
@@ -18,19 +17,20 @@ page_header(
         "learning rate to 1e6 to watch training diverge, or shrink the network to 2-2-1 to "
         "see the graph of one point's loss change at every step."
     ),
-    lecture_url=LECTURE_1_URL,
     lecture_label="The spelled-out intro to neural networks and backpropagation: building "
     "micrograd (from the MLP onwards)",
 )
+state = mlp.MlpState.get()
+mlp.apply_presses(state)
+mlp.current_run(state)
 
 controls, main = st.columns([1, 3], gap="medium")
 with controls:
-    values = mlp.draw_controls(settings)
+    mlp.draw_controls()
 with main:
-    run = mlp.prepare_run(values)
-    mlp.draw_buttons(run, values)
-    mlp.draw_notices(run, values)
-    mlp.live_view()
-    mlp.draw_compare_runs()
-    mlp_files.draw_files(run)
-    mlp.draw_torch_check(run)
+    mlp.draw_buttons(state)
+    mlp.draw_notices(state)
+    mlp.live_view(state)
+    mlp.draw_compare_runs(state)
+    mlp.draw_files(state)
+    mlp.draw_torch_check(state)

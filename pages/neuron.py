@@ -4,12 +4,11 @@ import streamlit as st
 
 from ui import neuron
 from ui.layout import page_header
-from ui.site import LECTURE_1_URL
+from ui.site import NEURON
 
-settings = neuron.SETTINGS
 page_header(
-    settings,
-    title="A neuron, node by node",
+    neuron.SETTINGS,
+    NEURON,
     intro=(
         "Move a weight and watch the lecture's neuron change: every box shows its value and its "
         "gradient d o / d node, blue where raising the node raises o, red where it lowers it. "
@@ -18,29 +17,27 @@ page_header(
         "gradient descent in one neuron. Under *Your formula*, type any expression, starting "
         "with the lecture's `L = (a*b + c) * f`."
     ),
-    lecture_url=LECTURE_1_URL,
     lecture_label="The spelled-out intro to neural networks and backpropagation: "
     "building micrograd",
 )
+state = neuron.NeuronState.get()
+neuron.apply_presses(state)
 
-if settings.widget("mode") == "neuron":
-    problem = neuron.neuron_problem(settings)
-else:
-    problem = neuron.formula_problem(settings)
+problem = neuron.draw_controls(state)
 root, leaves = neuron.backpropagated(problem)
 neuron.show_full_graph(problem, root)
 
 # Only the open tab runs (on_change="rerun"), so a slider move costs one tab's work.
-check, walk, nudges, derivative = st.tabs(neuron.TABS, key=neuron.TAB_KEY, on_change="rerun")
+check, walk, nudges, derivative = st.tabs(neuron.TABS, key="neuron.tab", on_change="rerun")
 if check.open:
     with check:
-        neuron.show_gradient_check(settings, problem, leaves)
+        neuron.show_gradient_check(problem, leaves)
 if walk.open:
     with walk:
-        neuron.show_step_through(problem)
+        neuron.show_step_through(problem, state)
 if nudges.open:
     with nudges:
-        neuron.show_nudges(settings, problem, root, leaves)
+        neuron.show_nudges(problem, root, state)
 if derivative.open:
     with derivative:
-        neuron.show_derivative(settings)
+        neuron.show_derivative()

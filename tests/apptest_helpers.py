@@ -45,3 +45,24 @@ def open_page(page_path: str) -> AppTest:
 
 def exception_messages(at: AppTest) -> list[str]:
     return [f"{e.message}\n{''.join(e.stack_trace)}" for e in at.exception]
+
+
+def page_state(at: AppTest, state_class):
+    """A page's typed per-user state (ui/state.py) in an AppTest session."""
+    return at.session_state[state_class.session_key()]
+
+
+def setting_value(at: AppTest, settings, name: str):
+    """The value of one of a page's settings in an AppTest session (ui/settings.py)."""
+    return at.session_state[settings.key(name)]
+
+
+def set_session(at: AppTest, key: str, value) -> AppTest:
+    """Set a widget's value by its key, for widgets AppTest cannot click (an expander, a tab)."""
+    at.session_state[key] = value
+    return at
+
+
+def setting_values(at: AppTest, settings) -> dict:
+    """Every setting of a page, as an AppTest session holds it."""
+    return {name: setting_value(at, settings, name) for name in settings.settings}

@@ -31,8 +31,21 @@ from models.export import ModelFileError, export_mlp, import_mlp, import_neural_
 from models.mlp import MLP
 from models.mlp_training import Trainer, TrainingConfig
 from models.ngram import CountNGram, NeuralNGram, TrainingDiverged
-from tests.apptest_helpers import exception_messages, open_page, start_app
+from tests.apptest_helpers import (
+    exception_messages,
+    open_page,
+    page_state,
+    setting_value,
+    start_app,
+)
+from ui.bigram import SETTINGS as BIGRAM_SETTINGS
+from ui.bigram import BigramState
 from ui.cache import mutated_resources
+from ui.mlp import SETTINGS as MLP_SETTINGS
+from ui.mlp import MlpState
+from ui.neuron import SETTINGS as NEURON_SETTINGS
+
+SETTINGS_OF = {"bigram": BIGRAM_SETTINGS, "mlp": MLP_SETTINGS, "neuron": NEURON_SETTINGS}
 
 FIVE_WORDS = b"emma\nolivia\nava\nisabella\nsophia\n"
 PYTHON_WORDS = re.compile(r"Traceback|File \"|\b[A-Z]\w*(Error|Exception)\b")
@@ -60,8 +73,8 @@ def metric(at: AppTest, label: str) -> str:
 def bigram():
     """A student who has uploaded five names; the page trained a net on them by itself."""
     at = open_page("pages/bigram.py")
-    at.radio(key="w:bigram:data").set_value("upload").run()
-    at.file_uploader(key="bigram:uploader").set_value(("five.txt", FIVE_WORDS, "text/plain"))
+    at.radio(key="bigram.data").set_value("upload").run()
+    at.file_uploader(key="bigram.uploader").set_value(("five.txt", FIVE_WORDS, "text/plain"))
     at.run()
     no_exception(at)
     assert metric(at, "words") == "5" and not at.error
@@ -70,13 +83,13 @@ def bigram():
 
 def bigram_state(at: AppTest) -> tuple:
     """What the student has: the word list in use, its count on screen, the trained nets."""
-    dataset = at.session_state["bigram:upload"]["dataset"]
-    runs = at.session_state["bigram:runs"]
+    dataset = page_state(at, BigramState).upload.words
+    runs = page_state(at, BigramState).nets
     return dataset.key, dataset.words, metric(at, "words"), {k: r.ident for k, r in runs.items()}
 
 
 def upload(at: AppTest, name: str, content: bytes) -> AppTest:
-    at.file_uploader(key="bigram:uploader").set_value((name, content, "text/plain")).run()
+    at.file_uploader(key="bigram.uploader").set_value((name, content, "text/plain")).run()
     return at
 
 
@@ -129,7 +142,7 @@ def test_awkward_but_valid_uploads_load_exactly_their_words(bigram, content, wor
     upload(bigram, "ok.txt", content)
     no_exception(bigram)
     assert not bigram.error
-    dataset = bigram.session_state["bigram:upload"]["dataset"]
+    dataset = page_state(bigram, BigramState).upload.words
     assert dataset.words == words
     # No byte-order mark or carriage return became a character of the models.
     assert set(dataset.vocab.itos) == {".", *"".join(words)}
@@ -154,9 +167,9 @@ def neuron():
     """A student in formula mode with their own formula and a value of their own (b = 1.5):
     y = a*b + tanh(c) = 2 * 1.5 + tanh(10) = 4.0000."""
     at = open_page("pages/neuron.py")
-    at.segmented_control(key="w:neuron:mode").set_value("formula").run()
-    at.text_input(key="w:neuron:formula").set_value("y = a*b + tanh(c)").run()
-    at.number_input(key="w:neuron:var:b:number").set_value(1.5).run()
+    at.segmented_control(key="neuron.mode").set_value("formula").run()
+    at.text_input(key="neuron.formula").set_value("y = a*b + tanh(c)").run()
+    at.number_input(key="neuron.var.b#exact").set_value(1.5).run()
     no_exception(at)
     assert metric(at, "Output y") == "4.0000" and not at.error
     return at
@@ -192,7 +205,7 @@ NESTED = "(" * 1000 + "a" + ")" * 1000  # 2,001 characters; the box keeps the fi
 )
 def test_a_bad_formula_says_why_and_the_last_good_graph_and_values_stay(neuron, formula, expected):
     good_graph = drawn_graph(neuron)
-    neuron.text_input(key="w:neuron:formula").set_value(formula).run()
+    neuron.text_input(key="neuron.formula").set_value(formula).run()
     no_exception(neuron)
     messages = [plain(m.value) for m in [*neuron.error, *neuron.warning]]
     assert any(expected in m for m in messages), messages
@@ -200,16 +213,16 @@ def test_a_bad_formula_says_why_and_the_last_good_graph_and_values_stay(neuron, 
     assert metric(neuron, "Output y") == "4.0000"  # with the student's own b = 1.5
     assert "b=1.5" in neuron.query_params["vars"]  # and the share link keeps it
     # What was typed stays in the box, up to the 2,000 characters the box holds.
-    assert neuron.text_input(key="w:neuron:formula").value == formula[:MAX_CHARACTERS]
+    assert neuron.text_input(key="neuron.formula").value == formula[:MAX_CHARACTERS]
 
 
 def test_after_a_bad_formula_a_good_one_is_drawn_again(neuron):
-    neuron.text_input(key="w:neuron:formula").set_value("1/0").run()
-    neuron.text_input(key="w:neuron:formula").set_value("y = a*b + tanh(c)").run()
+    neuron.text_input(key="neuron.formula").set_value("1/0").run()
+    neuron.text_input(key="neuron.formula").set_value("y = a*b + tanh(c)").run()
     no_exception(neuron)
     assert not neuron.error
     assert metric(neuron, "Output y") == "4.0000"
-    assert neuron.number_input(key="w:neuron:var:b:number").value == 1.5
+    assert neuron.number_input(key="neuron.var.b#exact").value == 1.5
 
 
 # ================================================================== share links, every page
@@ -278,7 +291,7 @@ def test_a_bad_link_value_is_named_once_and_its_default_used(params, expected, s
     page, key = setting.split(":")
     at = open_with_link(f"pages/{page}.py", params)
     assert expected in link_warning(at)
-    assert at.session_state[f"settings:{page}"][key] == default  # what the page computes with
+    assert setting_value(at, SETTINGS_OF[page], key) == default  # what the page computes with
     bad = next(iter(params))  # and the bad value leaves the share link
     assert at.query_params.get(bad) != params[bad]
 
@@ -287,7 +300,7 @@ def test_the_bigram_link_warning_stays_after_the_pages_first_training_run():
     """The Bigram page trains a net on a first visit and reruns itself: the warning about
     the link must still be there when the student looks."""
     at = open_with_link("pages/bigram.py", {"top_k": "-3", "seed": "x"})
-    assert at.session_state["bigram:runs"]  # the first visit trained (and reran)
+    assert page_state(at, BigramState).nets  # the first visit trained (and reran)
     warning = link_warning(at)
     assert "Top-k" in warning and "Seed of the initial weights" in warning
 
@@ -295,7 +308,7 @@ def test_the_bigram_link_warning_stays_after_the_pages_first_training_run():
 def test_presenter_parameters_out_of_range_do_not_break_the_page():
     at = open_with_link("pages/neuron.py", {"present": "banana", "hide": "x," * 5000})
     assert not at.warning and not at.error
-    assert at.slider(key="w:neuron:w1:slider").value == -3.0  # controls shown, not hidden
+    assert at.slider(key="neuron.w1").value == -3.0  # controls shown, not hidden
     home = open_with_link("pages/home.py", {"lr": "abc", "evil": "<script>"})
     assert not home.warning and not home.error
 
@@ -307,50 +320,50 @@ def test_presenter_parameters_out_of_range_do_not_break_the_page():
 def mlp():
     """A student who trained a short run of the default network."""
     at = open_page("pages/mlp.py")
-    at.number_input(key="w:mlp:steps").set_value(8).run()
-    at.button(key="mlp:train").click().run()
+    at.number_input(key="mlp.steps").set_value(8).run()
+    at.button(key="mlp.train").click().run()
     train_to_end(at)
-    assert at.session_state["mlp:run"].state == "done"
+    assert page_state(at, MlpState).run.status == "done"
     return at
 
 
 def train_to_end(at: AppTest, limit: int = 60) -> AppTest:
     for _ in range(limit):
         no_exception(at)
-        if at.session_state["mlp:run"].state != "training":
+        if page_state(at, MlpState).run.status != "training":
             return at
         at.run()
     raise AssertionError("still training")
 
 
 def test_mlp_learning_rate_1e6_stops_with_a_message_and_keeps_the_settings_and_curves(mlp):
-    mlp.select_slider(key="w:mlp:lr").set_value(1e6).run()
-    mlp.button(key="mlp:train").click().run()
+    mlp.select_slider(key="mlp.lr").set_value(1e6).run()
+    mlp.button(key="mlp.train").click().run()
     train_to_end(mlp)
-    run = mlp.session_state["mlp:run"]
-    assert run.state == "diverged"
+    run = page_state(mlp, MlpState).run
+    assert run.status == "diverged"
     [message] = [plain(e.value) for e in mlp.error]
     assert f"Training stopped at step {run.trainer.divergence.step}" in message
     assert "Lower the learning rate (try 0.1)" in message
     # Nothing the student set is lost, and the steps before the divergence are still drawn.
-    assert mlp.select_slider(key="w:mlp:lr").value == 1e6
-    assert mlp.number_input(key="w:mlp:steps").value == 8
+    assert mlp.select_slider(key="mlp.lr").value == 1e6
+    assert mlp.number_input(key="mlp.steps").value == 8
     finite = [r.loss for r in run.trainer.history if math.isfinite(r.loss)]
     assert finite and len(mlp.get("vega_lite_chart")) >= 2
-    mlp.select_slider(key="w:mlp:lr").set_value(1.0).run()  # back to the default for others
+    mlp.select_slider(key="mlp.lr").set_value(1.0).run()  # back to the default for others
 
 
 def test_mlp_at_its_smallest_settings_trains_and_says_the_batch_is_the_full_set(mlp):
-    mlp.slider(key="w:mlp:points").set_value(10).run()
-    mlp.slider(key="w:mlp:test").set_value(0.5).run()
-    mlp.selectbox(key="w:mlp:batch").set_value(256).run()
-    mlp.slider(key="w:mlp:layers").set_value(0).run()
-    mlp.select_slider(key="w:mlp:lr").set_value(1e-4).run()
-    mlp.number_input(key="w:mlp:steps").set_value(1).run()
-    mlp.button(key="mlp:train").click().run()
+    mlp.slider(key="mlp.points").set_value(10).run()
+    mlp.slider(key="mlp.test").set_value(0.5).run()
+    mlp.selectbox(key="mlp.batch").set_value(256).run()
+    mlp.slider(key="mlp.layers").set_value(0).run()
+    mlp.select_slider(key="mlp.lr").set_value(1e-4).run()
+    mlp.number_input(key="mlp.steps").set_value(1).run()
+    mlp.button(key="mlp.train").click().run()
     train_to_end(mlp)
-    run = mlp.session_state["mlp:run"]
-    assert run.state == "done" and run.trainer.steps_done == 1 and len(run.train) == 5
+    run = page_state(mlp, MlpState).run
+    assert run.status == "done" and run.trainer.steps_done == 1 and len(run.train) == 5
     captions = " ".join(c.value for c in mlp.caption)
     assert "batch size (256) is at least the number of training points (5)" in captions
     assert "Network 2-1: **3 parameters**" in captions
@@ -358,38 +371,38 @@ def test_mlp_at_its_smallest_settings_trains_and_says_the_batch_is_the_full_set(
 
 
 def test_mlp_at_its_largest_network_shows_its_size_without_training(mlp):
-    run = mlp.session_state["mlp:run"]
+    run = page_state(mlp, MlpState).run
     assert run.trainer.steps_done > 0
-    mlp.slider(key="w:mlp:layers").set_value(4).run()
+    mlp.slider(key="mlp.layers").set_value(4).run()
     for layer in range(1, 5):
-        mlp.slider(key=f"w:mlp:width{layer}").set_value(32).run()
+        mlp.slider(key=f"mlp.width{layer}").set_value(32).run()
     no_exception(mlp)
     # 2-32-32-32-32-1: (2+1)*32 + 3 * (32+1)*32 + (32+1)*1 weights and biases.
     expected = 3 * 32 + 3 * 33 * 32 + 33
     assert f"**{expected} parameters**" in " ".join(c.value for c in mlp.caption)
     assert any("Settings changed since this run" in i.value for i in mlp.info)
-    assert mlp.session_state["mlp:run"] is run  # the trained run stays until Train
+    assert page_state(mlp, MlpState).run is run  # the trained run stays until Train
 
 
 def test_bigram_at_its_extremes_keeps_working_and_shows_infinite_losses_as_such(bigram):
     """Smoothing 0, the lowest temperature, top-k beyond the vocabulary, 100 samples and the
     largest learning rate: no exception, and a loss with no finite value is shown as ∞."""
-    bigram.radio(key="w:bigram:data").set_value("ssa").run()
-    bigram.number_input(key="w:bigram:smoothing:number").set_value(0.0).run()
-    bigram.number_input(key="w:bigram:temperature:number").set_value(0.05).run()
-    bigram.number_input(key="w:bigram:top_k").set_value(200).run()
-    bigram.number_input(key="w:bigram:num_samples").set_value(100).run()
+    bigram.radio(key="bigram.data").set_value("ssa").run()
+    bigram.number_input(key="bigram.smoothing#exact").set_value(0.0).run()
+    bigram.number_input(key="bigram.temperature#exact").set_value(0.05).run()
+    bigram.number_input(key="bigram.top_k").set_value(200).run()
+    bigram.number_input(key="bigram.num_samples").set_value(100).run()
     no_exception(bigram)
     nll = next(m.value for m in bigram.markdown if "negative log-likelihood" in m.value)
     assert "∞" in nll  # dev words hold bigrams the training words never had
     samples = next(d.value for d in bigram.dataframe if "counts: seen?" in d.value.columns)
     assert len(samples) == 100
     upload_key, _, _, nets = bigram_state(bigram)
-    bigram.number_input(key="w:bigram:lr:number").set_value(500.0).run()
-    bigram.number_input(key="w:bigram:steps:number").set_value(50).run()
-    bigram.button(key="bigram:train").click().run()
+    bigram.number_input(key="bigram.lr#exact").set_value(500.0).run()
+    bigram.number_input(key="bigram.steps#exact").set_value(50).run()
+    bigram.button(key="bigram.train").click().run()
     no_exception(bigram)
-    run = list(bigram.session_state["bigram:runs"].values())[-1]
+    run = list(page_state(bigram, BigramState).nets.values())[-1]
     assert (run.lr, run.steps) == (500.0, 50)
     assert all(math.isfinite(value) for value in run.nll.values())
     assert bigram_state(bigram)[3][(upload_key, 2)] == nets[(upload_key, 2)]  # still there

@@ -15,11 +15,11 @@ import torch.nn.functional as F
 
 from data.names import ssa_names
 from data.splits import shuffled_split
-from tests.apptest_helpers import exception_messages, open_page
+from tests.apptest_helpers import exception_messages, open_page, page_state
+from ui.bigram import BigramState
 from ui.cache import mutated_resources
 
 PAGE = "pages/bigram.py"
-RUNS = "bigram:runs"
 
 
 def plain_counts_nll(train: list[str], eval_words: list[str], k: float = 1.0) -> float:
@@ -85,7 +85,7 @@ def chart(at, title: str) -> tuple[dict, list[pd.DataFrame]]:
 
 
 def the_run(at):
-    runs = at.session_state[RUNS]
+    runs = page_state(at, BigramState).nets
     assert len(runs) >= 1
     return list(runs.values())[-1]
 
@@ -103,8 +103,8 @@ def trained():
     by itself), then Train pressed with the page's defaults."""
     at = open_page(PAGE)
     assert not at.exception, exception_messages(at)
-    assert len(at.session_state[RUNS]) == 1  # the first visit trained by itself
-    at.button(key="bigram:train").click().run()
+    assert len(page_state(at, BigramState).nets) == 1  # the first visit trained by itself
+    at.button(key="bigram.train").click().run()
     assert not at.exception, exception_messages(at)
     return at
 
@@ -115,9 +115,9 @@ def default_splits():
 
 
 def upload(at, name: str, content: bytes):
-    if at.radio(key="w:bigram:data").value != "upload":
-        at.radio(key="w:bigram:data").set_value("upload").run()
-    at.file_uploader(key="bigram:uploader").set_value((name, content, "text/plain")).run()
+    if at.radio(key="bigram.data").value != "upload":
+        at.radio(key="bigram.data").set_value("upload").run()
+    at.file_uploader(key="bigram.uploader").set_value((name, content, "text/plain")).run()
     assert not at.exception, exception_messages(at)
     return at
 
@@ -223,7 +223,7 @@ def test_the_lectures_figures_with_names_txt(names_txt):
     assert table["NLL"].iloc[0] == "4.3993"  # the lecture's first example, '.e'
 
     assert metric(at, "counts: total NLL") != "∞"  # k = 1 by default
-    at.number_input(key="w:bigram:smoothing:number").set_value(0.0).run()
+    at.number_input(key="bigram.smoothing#exact").set_value(0.0).run()
     assert not at.exception, exception_messages(at)
     assert metric(at, "counts: total NLL") == "∞"
     assert metric(at, "net: total NLL") != "∞"  # softmax never gives exactly 0
@@ -236,7 +236,7 @@ def test_the_lectures_figures_with_names_txt(names_txt):
 
 
 def test_rows_walk_through_and_words_the_models_cannot_read(page, default_splits):
-    page.selectbox(key="w:bigram:row").set_value("q").run()
+    page.selectbox(key="bigram.row").set_value("q").run()
     assert not page.exception, exception_messages(page)
     assert page.query_params.get("row") == "q"
     _spec, (bars, ticks) = chart(page, "P(next | 'q')")
@@ -253,7 +253,7 @@ def test_rows_walk_through_and_words_the_models_cannot_read(page, default_splits
     generator = torch.Generator().manual_seed(0)  # the walk-through's default seed
     first, second = (float(torch.rand(1, generator=generator, dtype=torch.float64)) for _ in "12")
     assert f"u = **{first:.4f}**" in texts(page)
-    page.button(key="bigram:walk-next").click().run()
+    page.button(key="bigram.walk-next").click().run()
     shown = texts(page)
     assert re.search(r"Step 2 of \d+", shown) and f"u = **{second:.4f}**" in shown
     walked = frame_with(page, "step", "u", "character")
@@ -264,22 +264,22 @@ def test_rows_walk_through_and_words_the_models_cannot_read(page, default_splits
                   if param.get("name") == "walk_step"]  # fmt: skip
     assert walk_steps == [2, 2]
 
-    page.text_input(key="w:bigram:score").set_value("zoë").run()
+    page.text_input(key="bigram.score").set_value("zoë").run()
     assert not page.exception
     assert any("'ë'" in w.value and "not in the vocabulary" in w.value for w in page.warning)
-    page.text_input(key="w:bigram:word").set_value("em.ma").run()
+    page.text_input(key="bigram.word").set_value("em.ma").run()
     assert not page.exception
     assert any("'.' marks the start and end" in w.value for w in page.warning)
 
 
 def test_trigrams_end_to_end(page, default_splits):
-    page.button_group(key="w:bigram:n").set_value(3).run()
+    page.button_group(key="bigram.n").set_value(3).run()
     assert not page.exception, exception_messages(page)
     run = the_run(page)
     assert run.model.n == 3 and run.model.W.shape == (54, 27)
     assert math.isfinite(run.nll["train"])
-    page.number_input(key="w:bigram:steps:number").set_value(50).run()
-    page.button(key="bigram:train").click().run()
+    page.number_input(key="bigram.steps#exact").set_value(50).run()
+    page.button(key="bigram.train").click().run()
     assert not page.exception, exception_messages(page)
     assert the_run(page).steps == 50 and the_run(page).model.n == 3
     assert "The trigrams of **emma**: `..e .em emm mma ma.`" in texts(page)
@@ -287,7 +287,7 @@ def test_trigrams_end_to_end(page, default_splits):
     assert len(samples) == 10
     scores = frame_with(page, "trigram", "P counts", "P net")
     assert list(scores["trigram"]) == ["..a", ".an", "and", "ndr", "dre", "rej", "ejq", "jq."]
-    page.text_input(key="w:bigram:prefix").set_value("e").run()
+    page.text_input(key="bigram.prefix").set_value("e").run()
     assert not page.exception and not page.warning
     title = "Counts of the trigrams in the training words, contexts starting with 'e'"
     _spec, (cells,) = chart(page, title)
@@ -300,8 +300,8 @@ def test_trigrams_end_to_end(page, default_splits):
 
 
 def test_a_trained_model_survives_page_switches_and_a_diverging_run(page, monkeypatch):
-    page.number_input(key="w:bigram:steps:number").set_value(40).run()
-    page.button(key="bigram:train").click().run()
+    page.number_input(key="bigram.steps#exact").set_value(40).run()
+    page.button(key="bigram.train").click().run()
     run = the_run(page)
     assert run.steps == 40
     page.switch_page("pages/home.py").run()
@@ -309,7 +309,7 @@ def test_a_trained_model_survives_page_switches_and_a_diverging_run(page, monkey
     page.switch_page(PAGE).run()
     assert not page.exception, exception_messages(page)
     assert the_run(page) is run
-    assert page.slider(key="w:bigram:steps:slider").value == 40
+    assert page.slider(key="bigram.steps").value == 40
 
     from models.ngram import NeuralNGram, TrainingDiverged
 
@@ -318,8 +318,8 @@ def test_a_trained_model_survives_page_switches_and_a_diverging_run(page, monkey
 
     monkeypatch.setattr(NeuralNGram, "fit", diverge)
     # New settings (a run with the old ones is shared, and would not train again).
-    page.number_input(key="w:bigram:steps:number").set_value(41).run()
-    page.button(key="bigram:train").click().run()
+    page.number_input(key="bigram.steps#exact").set_value(41).run()
+    page.button(key="bigram.train").click().run()
     assert not page.exception
     assert any("Training diverged" in e.value for e in page.error)
     assert the_run(page) is run

@@ -21,13 +21,20 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 
 from data.names import ssa_names
 from data.splits import shuffled_split
-from data.vocab import Vocabulary
 from models.export import export_neural_ngram, import_count_ngram
-from models.ngram import LECTURE_SEED, CountNGram, NeuralNGram, TrainingDiverged
-from tests.apptest_helpers import exception_messages, start_app
+from models.ngram import LECTURE_SEED, CountNGram, NeuralNGram, TrainingDiverged, Vocabulary
+from tests.apptest_helpers import (
+    exception_messages,
+    page_state,
+    set_session,
+    setting_value,
+    setting_values,
+    start_app,
+)
+from ui.bigram import SETTINGS as BIGRAM_SETTINGS
+from ui.bigram import BigramState
 
 PAGE = "pages/bigram.py"
-RUNS = "bigram:runs"
 WIDGET_KINDS = ("slider", "number_input", "text_input", "selectbox", "radio", "toggle",
                 "button_group")  # fmt: skip
 
@@ -41,7 +48,7 @@ def open_with_link(params: dict[str, str]):
 
 
 def the_run(at):
-    runs = at.session_state[RUNS]
+    runs = page_state(at, BigramState).nets
     assert runs, "no run kept"
     return list(runs.values())[-1]
 
@@ -52,9 +59,9 @@ def widget_values(at) -> dict[str, object]:
     for kind in WIDGET_KINDS:
         for element in at.get(kind):
             key = element.key or ""
-            if key.startswith("w:bigram:"):
-                name = key.removeprefix("w:bigram:").removesuffix(":slider")
-                values.setdefault(name.removesuffix(":number"), element.value)
+            if key.startswith("bigram."):
+                name = key.removeprefix("bigram.").removesuffix("#exact")
+                values.setdefault(name, element.value)
     return values
 
 
@@ -141,7 +148,7 @@ def test_the_links_below_cover_every_setting_of_the_page():
 def test_a_link_restores_every_setting_and_train_reproduces_the_run(link):
     at = open_with_link(link)
     assert not at.warning, [w.value for w in at.warning]
-    settings = at.session_state["settings:bigram"]
+    settings = setting_values(at, BIGRAM_SETTINGS)
     shown = widget_values(at)
     for key, raw in link.items():
         expected = {"0": False, "1": True}[raw] if key in ("centre", "zoom") else raw
@@ -152,7 +159,7 @@ def test_a_link_restores_every_setting_and_train_reproduces_the_run(link):
 
     # The first visit trained once by itself; Train trains again with the same settings.
     first = the_run(at)
-    at.button(key="bigram:train").click().run()
+    at.button(key="bigram.train").click().run()
     assert not at.exception, exception_messages(at)
     run = the_run(at)
     if link.get("method") == "engine":
@@ -209,7 +216,7 @@ def test_bad_link_values_fall_back_with_one_warning_naming_them():
     for key in bad.keys() - {"top_n"}:
         assert f"`{key}=" in warning, key
     assert "top_n" not in warning  # the one good value is used
-    settings = at.session_state["settings:bigram"]
+    settings = setting_values(at, BIGRAM_SETTINGS)
     assert settings["lr"] == 50.0 and settings["steps"] == 500 and settings["method"] == "torch"
     assert settings["n"] == 2 and settings["year"] == 2017 and settings["top_n"] == 800
     run = the_run(at)  # trained with the defaults, on the 800 names of the link
@@ -219,7 +226,7 @@ def test_bad_link_values_fall_back_with_one_warning_naming_them():
 
 def test_a_link_to_an_uploaded_word_list_says_the_file_did_not_travel():
     at = open_with_link({"data": "upload", "n": "3"})
-    assert at.radio(key="w:bigram:data").value == "upload"
+    assert at.radio(key="bigram.data").value == "upload"
     assert any("built-in names below are used" in i.value for i in at.info)
     assert any("but not your file" in c.value for c in at.caption)
     assert at.query_params["data"] == "upload"
@@ -270,7 +277,7 @@ def test_the_engine_panel_shows_both_curves_and_their_largest_difference():
     # Before the next press of Train, the page says how long the engine will take.
     assert any("ms per step (your last engine run)" in c.value for c in at.caption)
 
-    at.button_group(key="w:bigram:n").set_value(3).run()  # the engine trains bigrams only
+    at.button_group(key="bigram.n").set_value(3).run()  # the engine trains bigrams only
     assert not at.exception, exception_messages(at)
     assert any("trains bigrams (n = 2) only" in c.value for c in at.caption)
     assert the_run(at).method == "torch" and the_run(at).model.n == 3
@@ -281,34 +288,34 @@ def test_the_engine_panel_shows_both_curves_and_their_largest_difference():
 
 def test_compare_two_of_the_last_runs(downloads):
     at = open_with_link({"steps": "20", "top_n": "1000"})  # run 1: lr 50, torch
-    at.number_input(key="w:bigram:lr:number").set_value(20.0).run()
-    at.button(key="bigram:train").click().run()  # run 2: lr 20, torch
-    at.button_group(key="w:bigram:method").set_value("engine").run()
-    at.button(key="bigram:train").click().run()  # run 3: lr 20, our engine
+    at.number_input(key="bigram.lr#exact").set_value(20.0).run()
+    at.button(key="bigram.train").click().run()  # run 2: lr 20, torch
+    at.button_group(key="bigram.method").set_value("engine").run()
+    at.button(key="bigram.train").click().run()  # run 3: lr 20, our engine
     assert not at.exception, exception_messages(at)
-    log = at.session_state["runs:bigram"]["runs"]
+    log = page_state(at, BigramState).run_log.runs
     assert [run.settings["lr"] for run in log] == [50.0, 20.0, 20.0]
 
-    at.session_state["bigram:compare-open"] = True  # the user opens the panel
+    set_session(at, "bigram.compare-open", True)  # the user opens the panel
     at.run()
     assert not at.exception, exception_messages(at)
-    assert at.selectbox(key="compare-first:bigram").value == "run 2"
-    assert at.selectbox(key="compare-second:bigram").value == "run 3"
+    assert at.selectbox(key="bigram.compare-first").value == "run 2"
+    assert at.selectbox(key="bigram.compare-second").value == "run 3"
     assert any(c.value.endswith("highlighted): Train with") for c in at.caption)
     overlaid = next(frames[0] for spec, frames in chart_specs(at)
                     if spec.get("title") == "Loss curves of the two runs")  # fmt: skip
     run_3 = overlaid[overlaid["series"] == "run 3: train"]["value"].tolist()
     assert run_3 == list(the_run(at).model.data_loss_history)
-    at.selectbox(key="compare-first:bigram").set_value("run 1").run()
+    at.selectbox(key="bigram.compare-first").set_value("run 1").run()
     differ = next(c.value for c in at.caption if "highlighted" in c.value)
     assert set(differ.split(": ", 1)[1].split(", ")) == {"Train with", "Learning rate"}
 
     # Closed and opened again, the panel compares the last two runs again.
-    at.session_state["bigram:compare-open"] = False
+    set_session(at, "bigram.compare-open", False)
     at.run()
-    at.session_state["bigram:compare-open"] = True
+    set_session(at, "bigram.compare-open", True)
     at.run()
-    assert at.selectbox(key="compare-first:bigram").value == "run 2"
+    assert at.selectbox(key="bigram.compare-first").value == "run 2"
 
     # The CSV downloads hold the run's numbers.
     history = pd.read_csv(io.BytesIO(downloads.read(at, "Loss history (CSV)")))
@@ -333,15 +340,15 @@ def test_a_downloaded_net_loads_into_another_session_with_identical_predictions(
 
     student = open_with_link({"top_n": "2000", "n": "3", "steps": "10"})
     assert the_run(student).model.n == 3
-    uploader = student.file_uploader(key="bigram:model-file")
+    uploader = student.file_uploader(key="bigram.net-file")
     uploader.set_value(("bigram-net.json", raw, "application/json")).run()
     assert not student.exception, exception_messages(student)
     assert any("Loaded bigram-net.json" in s.value for s in student.success)
     loaded = the_run(student)
     assert loaded.source == "bigram-net.json" and loaded.model.n == 2
-    assert student.button_group(key="w:bigram:n").value == 2
+    assert student.button_group(key="bigram.n").value == 2
     assert (loaded.lr, loaded.steps, loaded.seed, loaded.method) == (30.0, 40, 3, "engine")
-    assert student.slider(key="w:bigram:lr:slider").value == 30.0
+    assert student.slider(key="bigram.lr").value == 30.0
     assert torch.equal(loaded.model.W, trained.W)
     assert torch.equal(loaded.model.probs, trained.probs)
     samples = frame_with(student, "counts model", "neural net", "counts: seen?")
@@ -381,7 +388,7 @@ def test_tampered_net_files_are_refused_and_the_net_is_kept(downloads):
                          "the words on this page have"),
         "order.json": (export_neural_ngram(five_gram, {}).encode(), "this page shows n = 2"),
     }  # fmt: skip
-    uploader_key = "bigram:model-file"
+    uploader_key = "bigram.net-file"
     for name, (raw, expected) in cases.items():
         at.file_uploader(key=uploader_key).set_value((name, raw, "application/json")).run()
         assert not at.exception, (name, exception_messages(at))
@@ -389,7 +396,7 @@ def test_tampered_net_files_are_refused_and_the_net_is_kept(downloads):
         assert len(errors) == 1 and expected in errors[0], (name, errors)
         assert errors[0].startswith(f"{name} was not loaded") and "you had is kept" in errors[0]
         assert the_run(at) is run, name
-        assert at.session_state["settings:bigram"]["lr"] == 40.0
+        assert setting_value(at, BIGRAM_SETTINGS, "lr") == 40.0
     # A good file after bad ones loads, with a different lr from its settings.
     retrained = tampered(good, lambda d: d["settings"].update(lr=12.5))
     at.file_uploader(key=uploader_key).set_value(("ok.json", retrained, "application/json")).run()

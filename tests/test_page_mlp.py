@@ -15,8 +15,15 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from models.mlp import MLP
-from tests.apptest_helpers import DEFAULT_TIMEOUT, exception_messages, open_page
+from tests.apptest_helpers import (
+    DEFAULT_TIMEOUT,
+    exception_messages,
+    open_page,
+    page_state,
+    set_session,
+)
 from tests.conftest import REPO_ROOT
+from ui.mlp import MlpState
 
 PAGE = "pages/mlp.py"
 DEMO_STEP_99_LOSS = 0.010978370135492717  # printed by micrograd's demo notebook
@@ -24,12 +31,12 @@ MAX_RUNS = 80
 
 
 def the_run(at):
-    return at.session_state["mlp:run"]
+    return page_state(at, MlpState).run
 
 
 def train_to_end(at):
     for _ in range(MAX_RUNS):
-        if the_run(at).state != "training":
+        if the_run(at).status != "training":
             return at
         at.run()
         assert not at.exception, exception_messages(at)
@@ -59,10 +66,10 @@ def weights_shown(at) -> list[float]:
 
 def test_the_demo_preset_reproduces_micrograds_published_loss_and_accuracy():
     at = open_page(PAGE)
-    at.button(key="mlp:demo").click().run()
-    assert at.slider(key="w:mlp:test").value == 0.0  # all 100 points train, as in the demo
+    at.button(key="mlp.demo").click().run()
+    assert at.slider(key="mlp.test").value == 0.0  # all 100 points train, as in the demo
     train_to_end(at)
-    assert the_run(at).state == "done"
+    assert the_run(at).status == "done"
     step, loss = shown_loss(at)
     assert step == 99 and loss == pytest.approx(DEMO_STEP_99_LOSS, abs=1e-9)
     assert any("train accuracy **100.0%**" in m.value for m in at.markdown)
@@ -71,37 +78,37 @@ def test_the_demo_preset_reproduces_micrograds_published_loss_and_accuracy():
 
 def test_pause_stops_training_where_it_is():
     at = open_page(PAGE)
-    at.number_input(key="w:mlp:steps").set_value(3000).run()
-    at.button(key="mlp:train").click().run()  # this run trains for about a second
-    assert the_run(at).state == "training"
-    at.button(key="mlp:pause").click().run()
+    at.number_input(key="mlp.steps").set_value(3000).run()
+    at.button(key="mlp.train").click().run()  # this run trains for about a second
+    assert the_run(at).status == "training"
+    at.button(key="mlp.pause").click().run()
     paused_at = the_run(at).trainer.steps_done
-    assert the_run(at).state == "paused" and 0 < paused_at < 3000
+    assert the_run(at).status == "paused" and 0 < paused_at < 3000
     at.run()
     assert the_run(at).trainer.steps_done == paused_at
-    assert at.button(key="mlp:train").label == "Resume"
+    assert at.button(key="mlp.train").label == "Resume"
     assert any(f"Step {paused_at} of 3000 · paused" in p.proto.text for p in at.get("progress"))
 
 
 def test_steps_then_resume_still_give_the_demos_published_loss():
     at = open_page(PAGE)
-    at.button(key="mlp:demo").click().run()
-    at.button(key="mlp:reset").click().run()
+    at.button(key="mlp.demo").click().run()
+    at.button(key="mlp.reset").click().run()
     for _ in range(3):
-        at.button(key="mlp:step").click().run()
-    assert the_run(at).state == "paused" and the_run(at).trainer.steps_done == 3
-    at.button(key="mlp:train").click().run()  # Resume: steps 3 to 99 follow
+        at.button(key="mlp.step").click().run()
+    assert the_run(at).status == "paused" and the_run(at).trainer.steps_done == 3
+    at.button(key="mlp.train").click().run()  # Resume: steps 3 to 99 follow
     train_to_end(at)
     assert shown_loss(at) == (99, pytest.approx(DEMO_STEP_99_LOSS, abs=1e-9))
 
 
 def test_a_learning_rate_of_1e6_ends_in_the_divergence_message_not_an_exception():
     at = open_page(PAGE)
-    at.select_slider(key="w:mlp:lr").set_value(1e6).run()
-    at.button(key="mlp:train").click().run()
+    at.select_slider(key="mlp.lr").set_value(1e6).run()
+    at.button(key="mlp.train").click().run()
     train_to_end(at)
     assert not at.exception, exception_messages(at)
-    assert the_run(at).state == "diverged"
+    assert the_run(at).status == "diverged"
     messages = [e.value for e in at.error]
     assert len(messages) == 1
     step = the_run(at).trainer.divergence.step
@@ -112,31 +119,31 @@ def test_a_learning_rate_of_1e6_ends_in_the_divergence_message_not_an_exception(
 
 def test_reset_restores_the_initial_weights():
     at = open_page(PAGE)
-    at.session_state["mlp:weights-open"] = True  # the user opens the "Weights" expander
+    set_session(at, "mlp.weights-open", True)  # the user opens the "Weights" expander
     at.run()
     initial = MLP(2, [16, 16, 1], "relu", seed=1337).get_weights()  # the default network
     assert weights_shown(at) == initial
     for _ in range(3):
-        at.button(key="mlp:step").click().run()
+        at.button(key="mlp.step").click().run()
     assert the_run(at).trainer.steps_done == 3
     assert weights_shown(at) != initial
-    at.button(key="mlp:reset").click().run()
+    at.button(key="mlp.reset").click().run()
     assert weights_shown(at) == initial
-    assert the_run(at).trainer.steps_done == 0 and the_run(at).state == "ready"
+    assert the_run(at).trainer.steps_done == 0 and the_run(at).status == "ready"
 
 
 def test_a_settings_change_keeps_the_finished_run_until_train_is_pressed():
     at = open_page(PAGE)
-    at.number_input(key="w:mlp:steps").set_value(6).run()
-    at.button(key="mlp:train").click().run()
+    at.number_input(key="mlp.steps").set_value(6).run()
+    at.button(key="mlp.train").click().run()
     train_to_end(at)
     finished = the_run(at)
-    assert finished.state == "done" and finished.trainer.steps_done == 6
-    at.select_slider(key="w:mlp:lr").set_value(0.1).run()
+    assert finished.status == "done" and finished.trainer.steps_done == 6
+    at.select_slider(key="mlp.lr").set_value(0.1).run()
     assert the_run(at) is finished and finished.trainer.steps_done == 6
     assert any("Settings changed since this run" in i.value for i in at.info)
     assert shown_loss(at)[0] == 5  # the old run is still what the page shows
-    at.button(key="mlp:train").click().run()
+    at.button(key="mlp.train").click().run()
     train_to_end(at)
     assert the_run(at) is not finished
     assert the_run(at).trainer.config.learning_rate == 0.1
@@ -148,9 +155,9 @@ def test_a_share_link_restores_the_settings_and_names_bad_values():
             "loss": "bce", "lr": "0.05", "batch": "16", "steps": "40", "test": "0.25"}  # fmt: skip
     at = page_with_link(link)
     assert not at.exception and not at.warning
-    assert at.selectbox(key="w:mlp:dataset").value == "xor"
-    assert at.select_slider(key="w:mlp:lr").value == 0.05
-    assert at.selectbox(key="w:mlp:batch").value == 16
+    assert at.selectbox(key="mlp.dataset").value == "xor"
+    assert at.select_slider(key="mlp.lr").value == 0.05
+    assert at.selectbox(key="mlp.batch").value == 16
     config = the_run(at).trainer.config
     assert (config.hidden, config.activation, config.loss) == ((3,), "tanh", "bce")
     assert (config.batch_size, config.steps) == (16, 40)
@@ -182,14 +189,14 @@ def test_the_lectures_3d_examples_get_a_predictions_table_instead_of_a_boundary(
 
 
 def test_a_small_networks_graph_is_drawn_when_opened_and_followed_step_by_step(monkeypatch):
-    import ui.mlp
+    import ui.mlp.live
 
-    monkeypatch.setattr(ui.mlp, "RUN_SECONDS", 0.0)  # one redraw per run: steps per redraw
+    monkeypatch.setattr(ui.mlp.live, "RUN_SECONDS", 0.0)  # one redraw per run: steps per redraw
     small = page_with_link({"layers": "1", "width1": "2", "steps": "500"})
     assert not small.get("graphviz_chart")  # closed: not even computed
-    small.button(key="mlp:train").click().run()
+    small.button(key="mlp.train").click().run()
     assert the_run(small).trainer.steps_done == 10  # closed: 10 steps per redraw
-    small.session_state["mlp:graph-open"] = True  # the user opens the expander
+    set_session(small, "mlp.graph-open", True)  # the user opens the expander
     small.run()
     assert the_run(small).trainer.steps_done == 11  # open: every step is drawn
     graphs = small.get("graphviz_chart")
@@ -201,7 +208,7 @@ def test_a_small_networks_graph_is_drawn_when_opened_and_followed_step_by_step(m
 
 def test_a_large_network_says_why_it_has_no_graph():
     at = open_page(PAGE)
-    at.session_state["mlp:graph-open"] = True
+    set_session(at, "mlp.graph-open", True)
     at.run()
     assert not at.get("graphviz_chart")
     assert any("too many to read" in c.value for c in at.caption)
@@ -209,9 +216,9 @@ def test_a_large_network_says_why_it_has_no_graph():
 
 def test_the_pytorch_check_agrees_to_1e_12():
     at = page_with_link({"layers": "1", "width1": "8", "steps": "30", "batch": "8"})
-    at.button(key="mlp:train").click().run()
+    at.button(key="mlp.train").click().run()
     train_to_end(at)
-    at.button(key="mlp:torch").click().run()
+    at.button(key="mlp.torch").click().run()
     assert not at.exception, exception_messages(at)
     message = next(s.value for s in at.success if "Largest |difference|" in s.value)
     found = re.search(r"over (\d+) steps: \*\*([0-9.e+-]+)\*\*", message)

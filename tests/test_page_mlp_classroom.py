@@ -22,8 +22,9 @@ import streamlit as st
 
 from data.toy2d import make_dataset, train_test_split
 from models.mlp_training import Trainer, TrainingConfig
-from tests.apptest_helpers import exception_messages, open_page
+from tests.apptest_helpers import exception_messages, open_page, setting_value, setting_values
 from tests.test_page_mlp import PAGE, page_with_link, shown_loss, the_run, train_to_end
+from ui.mlp import SETTINGS
 
 # One non-default value for every kind of setting the page has.
 LINK = {
@@ -44,7 +45,7 @@ def reference_run(dataset, points, noise, data_seed, test, config: TrainingConfi
 
 
 def press_train(at):
-    at.button(key="mlp:train").click().run()
+    at.button(key="mlp.train").click().run()
     return train_to_end(at)
 
 
@@ -59,13 +60,13 @@ def test_a_link_with_every_kind_of_setting_reproduces_the_trained_loss():
     at = page_with_link(LINK)
     no_exception(at)
     assert not at.warning
-    assert at.selectbox(key="w:mlp:dataset").value == "circles"
-    assert at.slider(key="w:mlp:noise").value == 0.15
-    assert at.radio(key="w:mlp:schedule").value == "constant"
-    assert at.select_slider(key="w:mlp:l2").value == 0.001
-    assert at.number_input(key="w:mlp:data_seed").value == 7
+    assert at.selectbox(key="mlp.dataset").value == "circles"
+    assert at.slider(key="mlp.noise").value == 0.15
+    assert at.radio(key="mlp.schedule").value == "constant"
+    assert at.select_slider(key="mlp.l2").value == 0.001
+    assert at.number_input(key="mlp.data_seed").value == 7
     press_train(at)
-    assert the_run(at).state == "done"
+    assert the_run(at).status == "done"
 
     config = TrainingConfig(hidden=(5, 4, 3), activation="tanh", loss="mse", l2=0.001,
                             learning_rate=0.05, schedule="constant", batch_size=8, steps=30,
@@ -80,13 +81,13 @@ def test_a_link_with_every_kind_of_setting_reproduces_the_trained_loss():
 
 def test_the_copy_link_control_carries_the_settings_and_pressing_train_repeats_the_run():
     first = open_page(PAGE)
-    first.selectbox(key="w:mlp:dataset").set_value("spiral").run()
-    first.slider(key="w:mlp:layers").set_value(1).run()
-    first.slider(key="w:mlp:width1").set_value(6).run()
-    first.select_slider(key="w:mlp:lr").set_value(0.2).run()
-    first.selectbox(key="w:mlp:batch").set_value(16).run()
-    first.number_input(key="w:mlp:steps").set_value(25).run()
-    first.number_input(key="w:mlp:seed").set_value(3).run()
+    first.selectbox(key="mlp.dataset").set_value("spiral").run()
+    first.slider(key="mlp.layers").set_value(1).run()
+    first.slider(key="mlp.width1").set_value(6).run()
+    first.select_slider(key="mlp.lr").set_value(0.2).run()
+    first.selectbox(key="mlp.batch").set_value(16).run()
+    first.number_input(key="mlp.steps").set_value(25).run()
+    first.number_input(key="mlp.seed").set_value(3).run()
     press_train(first)
     # The sidebar's "Share these settings" popover shows the link in a code block.
     link = next(code.value for code in first.code if "dataset=spiral" in code.value)
@@ -126,7 +127,7 @@ def test_bad_link_values_fall_back_to_their_defaults_with_one_warning_naming_the
     assert the_run(at).spec.noise == 0.1 and config.l2 == 1e-4
     at.run()  # the warning stays while the link's values are what the page uses...
     assert len(at.warning) == 1
-    at.number_input(key="w:mlp:seed").set_value(3).run()  # ...and goes once the student moves on
+    at.number_input(key="mlp.seed").set_value(3).run()  # ...and goes once the student moves on
     assert not at.warning
 
 
@@ -156,11 +157,11 @@ def test_two_runs_with_different_learning_rates_are_compared_side_by_side():
     at = page_with_link({**SMALL, "lr": "0.1"})
     assert any("Train at least two runs" in c.value for c in at.caption)
     press_train(at)
-    at.select_slider(key="w:mlp:lr").set_value(0.5).run()
+    at.select_slider(key="mlp.lr").set_value(0.5).run()
     press_train(at)
     no_exception(at)
 
-    first, second = at.selectbox(key="compare-first:mlp"), at.selectbox(key="compare-second:mlp")
+    first, second = at.selectbox(key="mlp.compare-first"), at.selectbox(key="mlp.compare-second")
     assert first.options == ["run 1", "run 2"] == second.options
     assert (first.value, second.value) == ("run 1", "run 2")
 
@@ -192,11 +193,11 @@ def test_two_runs_with_different_learning_rates_are_compared_side_by_side():
 def test_only_the_last_five_runs_are_kept_and_any_two_can_be_picked():
     at = page_with_link({**SMALL, "steps": "2"})
     for seed in range(1, 7):
-        at.number_input(key="w:mlp:seed").set_value(seed).run()
+        at.number_input(key="mlp.seed").set_value(seed).run()
         press_train(at)
-    first = at.selectbox(key="compare-first:mlp")
+    first = at.selectbox(key="mlp.compare-first")
     assert first.options == [f"run {k}" for k in range(2, 7)]
-    assert (first.value, at.selectbox(key="compare-second:mlp").value) == ("run 5", "run 6")
+    assert (first.value, at.selectbox(key="mlp.compare-second").value) == ("run 5", "run 6")
     first.set_value("run 2").run()
     table = next(d.value for d in at.dataframe if "setting" in d.value.columns)
     assert table.set_index("setting").loc["Seed (initial weights and batches)"].tolist() == [
@@ -207,9 +208,9 @@ def test_only_the_last_five_runs_are_kept_and_any_two_can_be_picked():
 def test_a_diverged_run_is_recorded_with_its_outcome():
     at = page_with_link({"steps": "10"})  # the 2-16-16-1 default: 1e6 blows it up at step 6
     press_train(at)
-    at.select_slider(key="w:mlp:lr").set_value(1e6).run()
+    at.select_slider(key="mlp.lr").set_value(1e6).run()
     press_train(at)
-    assert the_run(at).state == "diverged"
+    assert the_run(at).status == "diverged"
     table = next(d.value for d in at.dataframe if "setting" in d.value.columns)
     outcome = table.set_index("setting").loc["outcome"].tolist()
     step = the_run(at).trainer.divergence.step
@@ -234,7 +235,7 @@ def downloads(monkeypatch) -> dict[str, str]:
 
 
 def upload(at, name: str, content: bytes):
-    at.file_uploader(key="mlp:uploader").set_value((name, content, "application/json")).run()
+    at.file_uploader(key="mlp.uploader").set_value((name, content, "application/json")).run()
     no_exception(at)
     return at
 
@@ -276,10 +277,10 @@ def test_an_exported_network_reimports_to_identical_predictions(downloads):
     at = page_with_link({})  # another student, on the defaults
     upload(at, "xor-net.json", text.encode())
     run = the_run(at)
-    assert run.state == "imported" and run.imported == "xor-net.json"
+    assert run.status == "imported" and run.imported == "xor-net.json"
     # The page took the file's settings: same data, same architecture.
-    assert at.selectbox(key="w:mlp:dataset").value == "xor"
-    assert at.slider(key="w:mlp:width1").value == 5 and at.slider(key="w:mlp:width2").value == 3
+    assert at.selectbox(key="mlp.dataset").value == "xor"
+    assert at.slider(key="mlp.width1").value == 5 and at.slider(key="mlp.width2").value == 3
     assert run.trainer.config.hidden == (5, 3) and run.spec.noise == 0.2
     # Identical scores on a grid, and the file's own numbers worked out by hand agree.
     imported = run.trainer.model.predict(GRID)
@@ -308,7 +309,7 @@ def test_a_three_input_network_is_shown_on_the_lectures_examples(downloads):
     document = json.loads(downloads["Network (JSON)"])
     at = page_with_link({"dataset": "spiral"})
     upload(at, "lecture.json", downloads["Network (JSON)"].encode())
-    assert at.selectbox(key="w:mlp:dataset").value == "lecture"
+    assert at.selectbox(key="mlp.dataset").value == "lecture"
     table = next(d.value for d in at.dataframe if "target" in d.value.columns)
     points = table[["x1", "x2", "x3"]].values.tolist()
     assert table["prediction"].tolist() == pytest.approx(
@@ -335,7 +336,7 @@ def test_the_loss_history_csv_holds_every_step_of_the_run(downloads):
 def test_a_diverged_run_has_a_history_but_no_network_to_save(downloads):
     at = page_with_link({"steps": "10", "lr": "1000000.0"})
     press_train(at)
-    assert the_run(at).state == "diverged"
+    assert the_run(at).status == "diverged"
     assert "Loss history (CSV)" in downloads and "Network (JSON)" not in downloads
     assert any("no network to save" in c.value for c in at.caption)
 
@@ -392,7 +393,7 @@ def test_tampered_files_are_refused_with_a_message_and_the_run_stays(downloads):
     at = page_with_link({"layers": "2", "width1": "6", "width2": "2", "steps": "3"})
     press_train(at)
     kept, weights = the_run(at), the_run(at).trainer.model.get_weights()
-    settings_before = {key: at.session_state["settings:mlp"][key] for key in ("layers", "width1")}
+    settings_before = {key: setting_value(at, SETTINGS, key) for key in ("layers", "width1")}
     for case, (content, message) in cases.items():
         upload(at, f"{case}.json", content)
         shown = errors(at)
@@ -400,10 +401,10 @@ def test_tampered_files_are_refused_with_a_message_and_the_run_stays(downloads):
         assert shown[0].startswith(f"{case}.json cannot be loaded:"), case
         assert "The network shown above is kept" in shown[0]
         assert the_run(at) is kept and kept.trainer.model.get_weights() == weights, case
-        assert kept.state == "done" and kept.trainer.steps_done == 3
-        current = {key: at.session_state["settings:mlp"][key] for key in settings_before}
+        assert kept.status == "done" and kept.trainer.steps_done == 3
+        current = {key: setting_value(at, SETTINGS, key) for key in settings_before}
         assert current == settings_before, case
-    at.file_uploader(key="mlp:uploader").set_value(None).run()  # removing the file
+    at.file_uploader(key="mlp.uploader").set_value(None).run()  # removing the file
     assert not at.error and the_run(at) is kept
 
 
@@ -416,7 +417,7 @@ def test_settings_in_a_file_that_do_not_fit_the_page_are_named_and_left_out(down
     upload(at, "odd.json", json.dumps(document).encode())
     notes = " ".join(unescaped(c.value) for c in at.caption)
     assert "The file's values for Dataset, Learning rate, Steps are not valid" in notes
-    values = at.session_state["settings:mlp"]
+    values = setting_values(at, SETTINGS)
     assert (values["lr"], values["steps"], values["dataset"]) == (0.05, 100, "moons")
     assert (values["seed"], values["width1"]) == (5, 3)  # valid values taken; the shape wins
     assert the_run(at).trainer.model.get_weights() == the_run(saved).trainer.model.get_weights()

@@ -10,7 +10,7 @@ import pytest
 import torch
 
 from models.neuron import LECTURE_NEURON, build_neuron
-from tests.apptest_helpers import exception_messages, open_page, start_app
+from tests.apptest_helpers import exception_messages, open_page, set_session, start_app
 from ui.cache import mutated_resources
 
 PAGE = "pages/neuron.py"
@@ -73,14 +73,14 @@ def torch_neuron(values: dict[str, float]) -> tuple[float, dict[str, float]]:
 
 
 def open_tab(at, label: str):
-    at.session_state["neuron:tab"] = label
+    set_session(at, "neuron.tab", label)
     return at.run()
 
 
 def switch_to_formula(at, formula: str | None = None):
-    at.segmented_control(key="w:neuron:mode").set_value("formula").run()
+    at.segmented_control(key="neuron.mode").set_value("formula").run()
     if formula is not None:
-        at.text_input(key="w:neuron:formula").set_value(formula).run()
+        at.text_input(key="neuron.formula").set_value(formula).run()
     return at
 
 
@@ -107,25 +107,25 @@ def test_defaults_give_the_lectures_figures(at):
     assert drawn["x1"][1] == "-1.5000" and drawn["w1"][1] == "1.0000"
     assert set(drawn) >= {"x1*w1", "x2*w2", "x1*w1 + x2*w2"}
     # The bias keeps all its digits: n = 0.8814 needs them.
-    assert at.number_input(key="w:neuron:b:number").value == LECTURE_BIAS
+    assert at.number_input(key="neuron.b#exact").value == LECTURE_BIAS
 
 
 def test_changing_w1_gives_the_gradients_torch_gives(at):
-    at.number_input(key="w:neuron:w1:number").set_value(1.25).run()
+    at.number_input(key="neuron.w1#exact").set_value(1.25).run()
     no_exception(at)
-    assert at.slider(key="w:neuron:w1:slider").value == 1.25
+    assert at.slider(key="neuron.w1").value == 1.25
     values = {"x1": 2.0, "w1": 1.25, "x2": 0.0, "w2": 1.0, "b": LECTURE_BIAS}
     output, grads = torch_neuron(values)
     assert engine_grads(at) == pytest.approx(grads, rel=1e-12, abs=1e-15)
     assert output_metric(at) == f"{output:.4f}"
-    at.slider(key="w:neuron:w1:slider").set_value(-0.5).run()
+    at.slider(key="neuron.w1").set_value(-0.5).run()
     _, grads = torch_neuron({**values, "w1": -0.5})
     assert engine_grads(at) == pytest.approx(grads, rel=1e-12, abs=1e-15)
     assert at.query_params.get("w1") == "-0.5"  # the address bar is a share link
 
 
 def test_tanh_as_exponentials_draws_the_longer_graph_with_the_same_gradients(at):
-    at.toggle(key="w:neuron:exp_form").set_value(True).run()
+    at.toggle(key="neuron.exp_form").set_value(True).run()
     no_exception(at)
     assert engine_grads(at) == pytest.approx(LECTURE_GRADS, abs=1e-12)
     assert {"e", "e - 1", "e + 1", "2*n"} <= set(boxes(graphs(at)[0]))
@@ -137,8 +137,8 @@ def test_tanh_as_exponentials_draws_the_longer_graph_with_the_same_gradients(at)
     [("relu", torch.relu), ("sigmoid", torch.sigmoid), ("linear", lambda n: n)],
 )
 def test_other_activations_match_torch(at, activation, function):
-    at.number_input(key="w:neuron:x2:number").set_value(-1.5).run()
-    at.segmented_control(key="w:neuron:activation").set_value(activation).run()
+    at.number_input(key="neuron.x2#exact").set_value(-1.5).run()
+    at.segmented_control(key="neuron.activation").set_value(activation).run()
     no_exception(at)
     values = {"x1": 2.0, "w1": -3.0, "x2": -1.5, "w2": 1.0, "b": LECTURE_BIAS}
     t = {k: torch.tensor(v, dtype=torch.float64, requires_grad=True) for k, v in values.items()}
@@ -146,12 +146,12 @@ def test_other_activations_match_torch(at, activation, function):
     expected = {k: tensor.grad.item() for k, tensor in t.items()}
     assert engine_grads(at) == pytest.approx(expected, rel=1e-12, abs=1e-15)
     # The exponential form only applies to tanh.
-    assert at.toggle(key="w:neuron:exp_form").disabled
+    assert at.toggle(key="neuron.exp_form").disabled
 
 
 def test_smaller_h_helps_until_rounding_takes_over(at):
     def largest_fd_error(h):
-        at.select_slider(key="w:neuron:h").set_value(h).run()
+        at.select_slider(key="neuron.h").set_value(h).run()
         no_exception(at)
         return max(row["|fd - engine|"] for row in grad_table(at).values())
 
@@ -172,7 +172,7 @@ def test_stepping_backward_through_all_nodes_ends_with_the_full_gradients(at):
     position, total = walk_position(at)
     assert (position, total) == (0, 10)  # 5 leaves, 2 products, 2 sums, tanh
     assert set(walk_grads(at).values()) == {"?"}
-    at.button(key="neuron:walk-next").click().run()
+    at.button(key="neuron.walk-next").click().run()
     dot = graphs(at)[1]
     assert boxes(dot)["o"][1] == "1.0000" and boxes(dot)["n"][1] == "0.5000"
     assert boxes(dot)["x1"][1] == "?"
@@ -180,10 +180,10 @@ def test_stepping_backward_through_all_nodes_ends_with_the_full_gradients(at):
     chain = " ".join(m.value for m in at.markdown)
     assert "local 0.5 × upstream 1 = 0.5" in chain  # d tanh(n)/dn = 1 - o^2 = 0.5
     for step in range(2, total + 1):
-        at.button(key="neuron:walk-next").click().run()
+        at.button(key="neuron.walk-next").click().run()
         no_exception(at)
         assert walk_position(at) == (step, total)
-    assert at.button(key="neuron:walk-next").disabled
+    assert at.button(key="neuron.walk-next").disabled
     walked = {leaf: float(grad) for leaf, grad in walk_grads(at).items()}
     root, leaves = build_neuron(LECTURE_NEURON)
     root.backward()
@@ -192,27 +192,27 @@ def test_stepping_backward_through_all_nodes_ends_with_the_full_gradients(at):
     drawn = boxes(graphs(at)[1])
     assert "?" not in {grad for _, grad in drawn.values()}
     assert drawn == boxes(graphs(at)[0])
-    at.button(key="neuron:walk-previous").click().run()
+    at.button(key="neuron.walk-previous").click().run()
     assert walk_position(at) == (total - 1, total)
-    at.button(key="neuron:walk-reset").click().run()
+    at.button(key="neuron.walk-reset").click().run()
     assert walk_position(at) == (0, total)
 
 
 def test_a_node_with_two_parents_collects_both_contributions(at):
     open_tab(at, "Step through backward")
-    at.toggle(key="w:neuron:exp_form").set_value(True).run()
-    at.button(key="neuron:walk-run-all").click().run()
+    at.toggle(key="neuron.exp_form").set_value(True).run()
+    at.button(key="neuron.walk-run-all").click().run()
     position, total = walk_position(at)
     # 10 values of the plain neuron minus o, plus 2, 2*n, e, 1, e - 1, 1, e + 1 and o.
     assert position == total == 17
-    at.button(key="neuron:walk-reset").click().run()
+    at.button(key="neuron.walk-reset").click().run()
     # o = (e - 1) / (e + 1). Latest made first: o, e + 1, its constant 1, e - 1, ...
     for _ in range(2):
-        at.button(key="neuron:walk-next").click().run()
+        at.button(key="neuron.walk-next").click().run()
     text = " ".join(m.value for m in at.markdown)
     assert "more to come from `e - 1`" in text
     for _ in range(2):
-        at.button(key="neuron:walk-next").click().run()
+        at.button(key="neuron.walk-next").click().run()
     text = " ".join(m.value for m in at.markdown)
     assert "added to the" in text
     # Hand-worked: with e = exp(2n) = 1 + sqrt(2)... o = (e-1)/(e+1), do/de = 2/(e+1)^2.
@@ -222,9 +222,9 @@ def test_a_node_with_two_parents_collects_both_contributions(at):
 
 def test_changing_a_value_restarts_the_walk(at):
     open_tab(at, "Step through backward")
-    at.button(key="neuron:walk-run-all").click().run()
+    at.button(key="neuron.walk-run-all").click().run()
     assert walk_position(at) == (10, 10)
-    at.number_input(key="w:neuron:x1:number").set_value(1.0).run()
+    at.number_input(key="neuron.x1#exact").set_value(1.0).run()
     assert walk_position(at) == (0, 10)
 
 
@@ -236,13 +236,13 @@ def test_nudges_move_the_output_the_way_asked_by_about_step_times_grad_squared(a
     predicted = step * sum(LECTURE_GRADS[name] ** 2 for name in ("w1", "w2", "b"))
     start, _ = torch_neuron({"x1": 2.0, "w1": -3.0, "x2": 0.0, "w2": 1.0, "b": LECTURE_BIAS})
     open_tab(at, "Nudge")
-    at.button(key="neuron:nudge-up").click().run()
+    at.button(key="neuron.nudge-up").click().run()
     no_exception(at)
     # The weights' widgets follow: w1 += step * 1.0, b += step * 0.5; inputs stay.
-    w1 = at.number_input(key="w:neuron:w1:number").value
-    b = at.number_input(key="w:neuron:b:number").value
+    w1 = at.number_input(key="neuron.w1#exact").value
+    b = at.number_input(key="neuron.b#exact").value
     assert w1 == pytest.approx(-3.0 + step) and b == pytest.approx(LECTURE_BIAS + step * 0.5)
-    assert at.number_input(key="w:neuron:x1:number").value == 2.0
+    assert at.number_input(key="neuron.x1#exact").value == 2.0
     after, _ = torch_neuron({"x1": 2.0, "w1": w1, "x2": 0.0, "w2": 1.0, "b": b})
     assert after > start
     assert after - start == pytest.approx(predicted, abs=5 * step**2)
@@ -251,14 +251,14 @@ def test_nudges_move_the_output_the_way_asked_by_about_step_times_grad_squared(a
     assert history["after"][0] == pytest.approx(after, abs=1e-12)
     assert history["predicted"][0] == pytest.approx(predicted, rel=1e-9)
 
-    at.button(key="neuron:nudge-down").click().run()
-    at.button(key="neuron:nudge-down").click().run()
+    at.button(key="neuron.nudge-down").click().run()
+    at.button(key="neuron.nudge-down").click().run()
     history = table_with(at, "predicted")
     assert list(history["nudge"]) == ["up", "down", "down"]
     assert history["change"][1] < 0 and history["change"][2] < 0
-    at.button(key="neuron:nudge-reset").click().run()
-    assert at.number_input(key="w:neuron:w1:number").value == -3.0
-    assert at.number_input(key="w:neuron:b:number").value == LECTURE_BIAS
+    at.button(key="neuron.nudge-reset").click().run()
+    assert at.number_input(key="neuron.w1#exact").value == -3.0
+    assert at.number_input(key="neuron.b#exact").value == LECTURE_BIAS
     assert output_metric(at) == "0.7071"
     assert not mutated_resources()
 
@@ -274,18 +274,18 @@ def test_formula_mode_opens_on_the_lectures_expression(at):
     assert engine_grads(at) == {"a": 6.0, "b": -4.0, "c": -2.0, "f": 4.0}
     assert {row["torch grad"] for row in grad_table(at).values()} == {6.0, -4.0, -2.0, 4.0}
     assert set(boxes(graphs(at)[0])) >= {"a*b", "a*b + c", "L"}
-    assert at.slider(key="w:neuron:var:c:slider").value == 10.0
+    assert at.slider(key="neuron.var.c").value == 10.0
 
 
 def test_a_new_formula_gets_a_slider_per_variable_and_torch_agrees(at):
     switch_to_formula(at)
-    at.slider(key="w:neuron:var:c:slider").set_value(5.0).run()
+    at.slider(key="neuron.var.c").set_value(5.0).run()
     assert at.query_params.get("vars") == "a=2,b=-3,c=5,f=-2"
-    at.text_input(key="w:neuron:formula").set_value("y = log(a)*b + sigmoid(a**2 - b)").run()
-    assert at.slider(key="w:neuron:var:b:slider").value == -3.0  # b keeps its value
+    at.text_input(key="neuron.formula").set_value("y = log(a)*b + sigmoid(a**2 - b)").run()
+    assert at.slider(key="neuron.var.b").value == -3.0  # b keeps its value
     no_exception(at)
-    at.number_input(key="w:neuron:var:a:number").set_value(1.5).run()
-    at.slider(key="w:neuron:var:b:slider").set_value(-0.75).run()
+    at.number_input(key="neuron.var.a#exact").set_value(1.5).run()
+    at.slider(key="neuron.var.b").set_value(-0.75).run()
     no_exception(at)
     t = {k: torch.tensor(v, dtype=torch.float64, requires_grad=True)
          for k, v in {"a": 1.5, "b": -0.75}.items()}  # fmt: skip
@@ -313,22 +313,22 @@ def test_a_new_formula_gets_a_slider_per_variable_and_torch_agrees(at):
 def test_a_bad_formula_gets_a_message_and_the_last_good_graph_stays(at, formula, message):
     switch_to_formula(at)
     good = graphs(at)[0]
-    at.text_input(key="w:neuron:formula").set_value(formula).run()
+    at.text_input(key="neuron.formula").set_value(formula).run()
     no_exception(at)
     assert at.error, "no message shown"
     assert message in at.error[0].value
     assert graphs(at)[0] == good  # the last good graph is still drawn
-    assert at.text_input(key="w:neuron:formula").value == formula  # what was typed stays
+    assert at.text_input(key="neuron.formula").value == formula  # what was typed stays
     assert engine_grads(at) == {"a": 6.0, "b": -4.0, "c": -2.0, "f": 4.0}
 
 
 def test_values_that_break_a_formula_are_reported_and_can_be_fixed(at):
     switch_to_formula(at, "q = a / b")
-    at.number_input(key="w:neuron:var:b:number").set_value(0.0).run()
+    at.number_input(key="neuron.var.b#exact").set_value(0.0).run()
     no_exception(at)
     assert "division by zero" in at.error[0].value
     assert output_metric(at) == "-0.6667"  # the last values that worked: a=2, b=-3
-    at.number_input(key="w:neuron:var:b:number").set_value(4.0).run()
+    at.number_input(key="neuron.var.b#exact").set_value(4.0).run()
     assert not at.error
     assert engine_grads(at) == {"a": 0.25, "b": -2 / 16}  # 1/b and -a/b^2
 
@@ -355,14 +355,14 @@ def open_with_link(params: dict[str, str]):
 
 def test_a_share_link_restores_w1():
     session = open_with_link({"w1": "1.5"})
-    assert session.slider(key="w:neuron:w1:slider").value == 1.5
+    assert session.slider(key="neuron.w1").value == 1.5
     _, grads = torch_neuron({"x1": 2.0, "w1": 1.5, "x2": 0.0, "w2": 1.0, "b": LECTURE_BIAS})
     assert engine_grads(session) == pytest.approx(grads, rel=1e-12, abs=1e-15)
 
 
 def test_a_share_link_restores_the_formula_and_its_values():
     session = open_with_link({"mode": "formula", "formula": "y = a*a + b", "vars": "a=3,b=1"})
-    assert session.text_input(key="w:neuron:formula").value == "y = a*a + b"
+    assert session.text_input(key="neuron.formula").value == "y = a*a + b"
     assert engine_grads(session) == {"a": 6.0, "b": 1.0}  # 2a and 1
     assert output_metric(session) == "10.0000"
 
@@ -385,7 +385,7 @@ def test_derivative_panel_at_the_lectures_points(at):
     table = table_with(at, "forward error")
     row = table[table["h"] == "1e-4"].iloc[0]
     assert row["forward (f(x+h) - f(x)) / h"] == pytest.approx(14.0003, abs=1e-9)  # 14 + 3h
-    at.number_input(key="w:neuron:tangent_x:number").set_value(2 / 3).run()
+    at.number_input(key="neuron.tangent_x#exact").set_value(2 / 3).run()
     metrics = {m.label: m.value for m in at.metric}
     assert float(metrics["Exact slope 6x - 4"]) == pytest.approx(0.0, abs=1e-12)
 
@@ -393,10 +393,10 @@ def test_derivative_panel_at_the_lectures_points(at):
 def test_presenter_link_hides_chosen_controls_and_their_values_still_apply():
     session = open_with_link({"present": "1", "hide": "w1,vars", "w1": "1.5", "x2": "0.5"})
     keys = {slider.key for slider in session.slider}
-    assert "w:neuron:w1:slider" not in keys and "w:neuron:w2:slider" in keys
+    assert "neuron.w1" not in keys and "neuron.w2" in keys
     _, grads = torch_neuron({"x1": 2.0, "w1": 1.5, "x2": 0.5, "w2": 1.0, "b": LECTURE_BIAS})
     assert engine_grads(session) == pytest.approx(grads, rel=1e-12, abs=1e-15)
     switch_to_formula(session)
     no_exception(session)
-    assert not [s for s in session.slider if s.key.startswith("w:neuron:var:")]
+    assert not [s for s in session.slider if s.key.startswith("neuron.var.")]
     assert engine_grads(session) == {"a": 6.0, "b": -4.0, "c": -2.0, "f": 4.0}

@@ -14,15 +14,20 @@ from __future__ import annotations
 import torch
 
 from data.splits import shuffled_split
-from data.vocab import Vocabulary
 from data.words import parse_word_list
 from models.mlp_training import Trainer
-from models.ngram import NeuralNGram
-from tests.apptest_helpers import exception_messages, open_page
+from models.ngram import NeuralNGram, Vocabulary
+from tests.apptest_helpers import exception_messages, open_page, page_state, setting_value
 from ui import cache
-from ui.bigram import SPLIT_SEED, ssa_dataset
+from ui.bigram import SETTINGS as BIGRAM_SETTINGS
+from ui.bigram import BigramState
+from ui.bigram.data import ssa_word_set
+from ui.bigram.settings import SPLIT_SEED
 from ui.mlp import SETTINGS as MLP_SETTINGS
-from ui.mlp import load_split, spec_from
+from ui.mlp import MlpState
+from ui.mlp.run import load_split
+from ui.mlp.settings import spec_from
+from ui.neuron import SETTINGS as NEURON_SETTINGS
 
 STUDENT_WORDS = b"\n".join(
     name.encode() for name in ["anna", "bella", "carla", "dora", "ella", "fiona", "gina", "hana",
@@ -51,7 +56,7 @@ def mlp_student(settings: dict):
             "steps": at.number_input, "seed": at.number_input, "data_seed": at.number_input,
             "noise": at.slider,
         }[key]  # fmt: skip
-        widget(key=f"w:mlp:{key}").set_value(value).run()
+        widget(key=f"mlp.{key}").set_value(value).run()
     ok(at)
     return at
 
@@ -72,11 +77,11 @@ def test_two_students_train_different_mlps_at_once_and_each_gets_their_own_run()
               "activation": "tanh", "noise": 0.2, "steps": 35},
     }  # fmt: skip
     a, b = mlp_student(chosen["a"]), mlp_student(chosen["b"])
-    a.button(key="mlp:train").click().run()
-    b.button(key="mlp:train").click().run()
+    a.button(key="mlp.train").click().run()
+    b.button(key="mlp.train").click().run()
     runs = {"a": a, "b": b}
     for _ in range(80):  # one chunk of training each, in turn, until both are done
-        training = [at for at in runs.values() if at.session_state["mlp:run"].state == "training"]
+        training = [at for at in runs.values() if page_state(at, MlpState).run.status == "training"]
         if not training:
             break
         for at in training:
@@ -84,14 +89,14 @@ def test_two_students_train_different_mlps_at_once_and_each_gets_their_own_run()
             ok(at)
     defaults = {key: setting.default for key, setting in MLP_SETTINGS.settings.items()}
     for name, at in runs.items():
-        run = at.session_state["mlp:run"]
+        run = page_state(at, MlpState).run
         # What this student chose, from the test's own literals, not from the session: a
         # value leaked from the other session would not match.
         values = defaults | chosen[name]
-        assert run.state == "done", name
+        assert run.status == "done", name
         assert run.settings == {key: values[key] for key in run.settings}  # their own settings
         assert [record.loss for record in run.trainer.history] == trained_alone(values), name
-    run_a, run_b = a.session_state["mlp:run"], b.session_state["mlp:run"]
+    run_a, run_b = page_state(a, MlpState).run, page_state(b, MlpState).run
     assert (run_a.trainer.config.seed, run_b.trainer.config.seed) == (11, 22)
     assert (run_a.spec.dataset, run_b.spec.dataset) == ("moons", "circles")
     assert run_a.trainer.model is not run_b.trainer.model
@@ -110,33 +115,33 @@ def test_two_students_on_the_bigram_page_keep_their_own_words_nets_and_samples()
     # here. The net is seeded, so each would have trained exactly these weights; trained once,
     # it is never changed (mutated_resources below watches it).
     key = ("ssa:2017:both:0", 2)
-    first_run = a.session_state["bigram:runs"][key]
-    assert first_run is b.session_state["bigram:runs"][key]
-    alone = NeuralNGram(n=2, seed=first_run.seed, vocab=ssa_dataset(2017, "both", 0).vocab)
-    alone.fit(shuffled_split(ssa_dataset(2017, "both", 0).words, seed=SPLIT_SEED).train,
+    first_run = page_state(a, BigramState).nets[key]
+    assert first_run is page_state(b, BigramState).nets[key]
+    alone = NeuralNGram(n=2, seed=first_run.seed, vocab=ssa_word_set(2017, "both", 0).vocab)
+    alone.fit(shuffled_split(ssa_word_set(2017, "both", 0).words, seed=SPLIT_SEED).train,
               steps=first_run.steps, lr=first_run.lr, reg=first_run.reg)  # fmt: skip
     assert torch.equal(first_run.model.W, alone.W)
-    assert len(shared("ssa_dataset")) == 1 and len(shared("fitted_counts")) == 1
+    assert len(shared("ssa_word_set")) == 1 and len(shared("fitted_counts")) == 1
     assert len(shared("shared_torch_run")) == 1
 
     # Interleaved: A uploads a list while B picks other names; each sets its own seeds.
-    a.radio(key="w:bigram:data").set_value("upload").run()
-    b.button_group(key="w:bigram:sex").set_value("F").run()
-    a.file_uploader(key="bigram:uploader").set_value(("mine.txt", STUDENT_WORDS, "text/plain"))
+    a.radio(key="bigram.data").set_value("upload").run()
+    b.button_group(key="bigram.sex").set_value("F").run()
+    a.file_uploader(key="bigram.uploader").set_value(("mine.txt", STUDENT_WORDS, "text/plain"))
     a.run()
-    b.number_input(key="w:bigram:seed").set_value(7).run()
-    a.number_input(key="w:bigram:seed").set_value(3).run()
-    b.number_input(key="w:bigram:steps:number").set_value(60).run()
-    a.number_input(key="w:bigram:steps:number").set_value(40).run()
-    a.number_input(key="w:bigram:sample_seed").set_value(5).run()
-    b.button(key="bigram:train").click().run()
-    a.button(key="bigram:train").click().run()
+    b.number_input(key="bigram.seed").set_value(7).run()
+    a.number_input(key="bigram.seed").set_value(3).run()
+    b.number_input(key="bigram.steps#exact").set_value(60).run()
+    a.number_input(key="bigram.steps#exact").set_value(40).run()
+    a.number_input(key="bigram.sample_seed").set_value(5).run()
+    b.button(key="bigram.train").click().run()
+    a.button(key="bigram.train").click().run()
     ok(a), ok(b)
 
     words_a = tuple(parse_word_list(STUDENT_WORDS))
-    words_b = ssa_dataset(2017, "F", 0).words
+    words_b = ssa_word_set(2017, "F", 0).words
     for at, words, seed, steps in ((a, words_a, 3, 40), (b, words_b, 7, 60)):
-        runs = at.session_state["bigram:runs"]
+        runs = page_state(at, BigramState).nets
         newest = list(runs.values())[-1]
         assert (newest.seed, newest.steps) == (seed, steps)
         # The net each student sees is the one their words and settings give, trained alone.
@@ -145,20 +150,20 @@ def test_two_students_on_the_bigram_page_keep_their_own_words_nets_and_samples()
         alone.fit(splits.train, steps=steps, lr=50.0, reg=0.001)
         assert torch.equal(newest.model.W, alone.W)
         samples = next(d.value for d in at.dataframe if "net: seen?" in d.value.columns)
-        sample_seed = at.session_state["settings:bigram"]["sample_seed"]
+        sample_seed = setting_value(at, BIGRAM_SETTINGS, "sample_seed")
         assert list(samples["neural net"]) == alone.sample(10, sample_seed)
 
     # Neither sees the other's words, upload or nets.
-    assert a.session_state["bigram:upload"]["dataset"].words == words_a
+    assert page_state(a, BigramState).upload.words.words == words_a
     # B never chose to upload: B's upload slot (the page makes one for everyone) stays empty.
-    assert b.session_state["bigram:upload"]["dataset"] is None
+    assert page_state(b, BigramState).upload.words is None
     assert next(m.value for m in a.metric if m.label == "words") == str(len(words_a))
     assert next(m.value for m in b.metric if m.label == "words") == f"{len(words_b):,}"
-    keys_a, keys_b = set(a.session_state["bigram:runs"]), set(b.session_state["bigram:runs"])
+    keys_a, keys_b = set(page_state(a, BigramState).nets), set(page_state(b, BigramState).nets)
     assert keys_a & keys_b == {key}  # only the first visit's built-in names are in common
     assert not any(k[0].startswith("upload:") for k in keys_b)
-    assert a.session_state["settings:bigram"]["seed"] == 3
-    assert b.session_state["settings:bigram"]["seed"] == 7
+    assert setting_value(a, BIGRAM_SETTINGS, "seed") == 3
+    assert setting_value(b, BIGRAM_SETTINGS, "seed") == 7
 
     assert not cache.mutated_resources()
     # The check watches these very objects: change one student's shared counts model (its NLL
@@ -180,17 +185,17 @@ def test_two_students_on_the_bigram_page_keep_their_own_words_nets_and_samples()
 def test_two_students_with_their_own_formulas_see_their_own_graphs():
     a, b = open_page("pages/neuron.py"), open_page("pages/neuron.py")
     for at in (a, b):
-        at.segmented_control(key="w:neuron:mode").set_value("formula").run()
-    a.text_input(key="w:neuron:formula").set_value("y = a*b").run()
-    b.text_input(key="w:neuron:formula").set_value("z = tanh(a) + b").run()
-    a.number_input(key="w:neuron:var:b:number").set_value(4.0).run()
+        at.segmented_control(key="neuron.mode").set_value("formula").run()
+    a.text_input(key="neuron.formula").set_value("y = a*b").run()
+    b.text_input(key="neuron.formula").set_value("z = tanh(a) + b").run()
+    a.number_input(key="neuron.var.b#exact").set_value(4.0).run()
     ok(a), ok(b)
     # a = 2, b = 4 for A; a = 2, b = -3 (the lecture's values) for B.
     assert next(m.value for m in a.metric if m.label == "Output y") == "8.0000"
     expected_b = torch.tanh(torch.tensor(2.0, dtype=torch.float64)).item() - 3.0
     assert next(m.value for m in b.metric if m.label == "Output z") == f"{expected_b:.4f}"
     assert "y = a*b" not in b.get("graphviz_chart")[0].proto.spec
-    assert "b=4" in a.session_state["settings:neuron"]["vars"]
-    assert "b=4" not in b.session_state["settings:neuron"]["vars"]
+    assert "b=4" in setting_value(a, NEURON_SETTINGS, "vars")
+    assert "b=4" not in setting_value(b, NEURON_SETTINGS, "vars")
     assert len(shared("parsed")) >= 3  # the lecture's, A's and B's formulas, parsed once each
     assert not cache.mutated_resources()

@@ -20,9 +20,10 @@ from models import torch_runtime
 def header_only_page():
     from ui.layout import page_header
     from ui.settings import PageSettings
+    from ui.site import LESSON_1, PageInfo
 
-    page_header(PageSettings("probe", []), title="Probe", intro="", lecture_url="",
-                lecture_label="")  # fmt: skip
+    page = PageInfo("probe", "pages/probe.py", "Probe", "Probe", ":material/hub:", LESSON_1, "")
+    page_header(PageSettings("probe", []), page, intro="", lecture_label="")
 
 
 def test_page_header_configures_torch_in_the_thread_of_every_run(monkeypatch):

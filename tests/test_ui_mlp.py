@@ -1,4 +1,4 @@
-"""ui/mlp.py and ui/mlp_charts.py without a browser: settings to a run, the preset, curves and
+"""ui/mlp/settings.py and ui/mlp/charts.py without a browser: settings to a run, the preset, curves and
 the boundary chart."""
 
 from __future__ import annotations
@@ -11,8 +11,7 @@ import pytest
 from data.toy2d import Dataset
 from models.mlp import MLP
 from models.mlp_training import StepRecord, TrainingConfig
-from ui.mlp import DEMO_PRESET, SETTINGS, run_description, spec_from
-from ui.mlp_charts import (
+from ui.mlp.charts import (
     NEGATIVE_COLOR,
     POSITIVE_COLOR,
     curve_frames,
@@ -20,6 +19,7 @@ from ui.mlp_charts import (
     grid_frame,
     points_frame,
 )
+from ui.mlp.settings import DEMO_PRESET, SETTINGS, run_description, spec_from
 
 
 def test_the_demo_preset_is_micrograds_demo():
@@ -50,9 +50,9 @@ def test_every_setting_default_is_valid_and_the_lr_range_reaches_1e6():
     for setting in SETTINGS.settings.values():
         assert setting.validate(setting.default) == setting.default
     lr = SETTINGS.settings["lr"]
-    assert lr.from_url("1000000.0") == 1e6 and lr.from_url("1e6") == 1e6
+    assert lr.from_link("1000000.0") == 1e6 and lr.from_link("1e6") == 1e6
     with pytest.raises(ValueError):
-        lr.from_url("0")
+        lr.from_link("0")
 
 
 def record(step, loss, train_loss=None, test_loss=None, accuracy=0.5):

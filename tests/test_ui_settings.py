@@ -1,4 +1,5 @@
-"""ui/settings.py: widgets bound to per-user state, share links, link validation."""
+"""ui/settings.py and ui/links.py: widgets bound to per-user state, share links, link
+validation."""
 
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ W1 = Setting("w1", "w1", -3.0, kind="float", min_value=-10.0, max_value=10.0,
     ],
 )
 def test_link_values_that_are_valid_are_read(setting, raw, expected):
-    value = setting.from_url(raw)
+    value = setting.from_link(raw)
     assert value == expected and type(value) is type(expected)
 
 
@@ -55,24 +56,25 @@ def test_link_values_that_are_valid_are_read(setting, raw, expected):
 )
 def test_link_values_that_are_invalid_are_refused(setting, raw):
     with pytest.raises(ValueError):
-        setting.from_url(raw)
+        setting.from_link(raw)
 
 
 @pytest.mark.parametrize("setting", [LR, STEPS, ACT, ON, TEXT])
 def test_every_default_round_trips_through_a_link(setting):
-    assert setting.from_url(setting.to_url(setting.default)) == setting.default
+    assert setting.from_link(setting.to_link(setting.default)) == setting.default
 
 
 def test_floats_round_trip_exactly():
     bias = 6.8813735870195432
     setting = Setting("b", "b", 0.0, min_value=-10, max_value=10)
-    assert setting.from_url(setting.to_url(bias)) == bias
-    assert not math.isnan(setting.from_url("-0.0"))
+    assert setting.from_link(setting.to_link(bias)) == bias
+    assert not math.isnan(setting.from_link("-0.0"))
 
 
 def settings_page():
     import streamlit as st
 
+    from ui import links
     from ui.settings import PageSettings, Setting
 
     settings = PageSettings(
@@ -84,11 +86,11 @@ def settings_page():
             Setting("w1", "w1", -3.0, min_value=-10.0, max_value=10.0, widget="slider+number"),
         ],
     )
-    settings.start()
-    settings.show_warnings()
+    links.load(settings)
+    links.show_link_warning(settings)
     for key in settings.settings:
         settings.widget(key)
-    settings.sync_link()
+    links.write_link(settings)
     st.write(f"values={settings.values}")
 
 
@@ -112,11 +114,11 @@ def test_defaults_without_a_link():
 def test_a_link_restores_its_settings():
     at = run_settings_page({"lr": "0.25", "steps": "40", "act": "tanh", "w1": "2.5"})
     assert not at.exception and not at.warning
-    assert at.number_input(key="w:demo:lr").value == 0.25
-    assert at.number_input(key="w:demo:steps").value == 40
-    assert at.selectbox(key="w:demo:act").value == "tanh"
-    assert at.slider(key="w:demo:w1:slider").value == 2.5
-    assert at.number_input(key="w:demo:w1:number").value == 2.5
+    assert at.number_input(key="demo.lr").value == 0.25
+    assert at.number_input(key="demo.steps").value == 40
+    assert at.selectbox(key="demo.act").value == "tanh"
+    assert at.slider(key="demo.w1").value == 2.5
+    assert at.number_input(key="demo.w1#exact").value == 2.5
 
 
 def test_bad_link_values_fall_back_with_one_warning_naming_them():
@@ -125,25 +127,25 @@ def test_bad_link_values_fall_back_with_one_warning_naming_them():
     assert len(at.warning) == 1
     message = at.warning[0].value
     assert "Learning rate" in message and "Steps" in message and "Activation" not in message
-    assert at.number_input(key="w:demo:lr").value == 0.1
-    assert at.number_input(key="w:demo:steps").value == 100
-    assert at.selectbox(key="w:demo:act").value == "tanh"
+    assert at.number_input(key="demo.lr").value == 0.1
+    assert at.number_input(key="demo.steps").value == 100
+    assert at.selectbox(key="demo.act").value == "tanh"
 
 
 def test_changing_a_widget_updates_the_link():
     at = run_settings_page()
-    at.number_input(key="w:demo:steps").set_value(7).run()
+    at.number_input(key="demo.steps").set_value(7).run()
     assert at.query_params.get("steps") == "7"
-    at.number_input(key="w:demo:steps").set_value(100).run()
+    at.number_input(key="demo.steps").set_value(100).run()
     assert "steps" not in at.query_params
 
 
 def test_slider_and_exact_entry_stay_in_step():
     at = run_settings_page()
-    at.number_input(key="w:demo:w1:number").set_value(1.25).run()
-    assert at.slider(key="w:demo:w1:slider").value == 1.25
-    at.slider(key="w:demo:w1:slider").set_value(-4.0).run()
-    assert at.number_input(key="w:demo:w1:number").value == -4.0
+    at.number_input(key="demo.w1#exact").set_value(1.25).run()
+    assert at.slider(key="demo.w1").value == 1.25
+    at.slider(key="demo.w1").set_value(-4.0).run()
+    assert at.number_input(key="demo.w1#exact").value == -4.0
     assert "'w1': -4.0" in shown_values(at)
 
 
@@ -157,6 +159,7 @@ def header_page():
 
     from ui.layout import page_header
     from ui.settings import PageSettings, Setting
+    from ui.site import LESSON_1, PageInfo
 
     settings = PageSettings(
         "demo",
@@ -165,8 +168,8 @@ def header_page():
             Setting("act", "Activation", "relu", kind="choice", options=("relu", "tanh")),
         ],
     )
-    page_header(settings, title="Demo", intro="Try things.", lecture_url="https://example.com",
-                lecture_label="lecture")  # fmt: skip
+    page = PageInfo("demo", "pages/demo.py", "Demo", "Demo", ":material/hub:", LESSON_1, "")
+    page_header(settings, page, intro="Try things.", lecture_label="lecture")
     st.write(f"top={settings.values}")
     for key in settings.settings:
         settings.widget(key)
@@ -174,7 +177,7 @@ def header_page():
 
 def test_values_are_current_at_the_top_of_the_page():
     at = AppTest.from_function(header_page, default_timeout=30).run()
-    at.selectbox(key="w:demo:act").set_value("tanh").run()
+    at.selectbox(key="demo.act").set_value("tanh").run()
     top = next(m.value for m in at.markdown if m.value.startswith("top="))
     assert "'act': 'tanh'" in top
     assert at.query_params.get("act") == "tanh"
@@ -186,8 +189,8 @@ def test_presenter_link_hides_the_chosen_controls():
     at.run()
     assert not at.exception
     keys = {w.key for w in at.number_input}
-    assert "w:demo:lr" not in keys  # hidden from students...
-    assert at.selectbox(key="w:demo:act").value == "relu"
+    assert "demo.lr" not in keys  # hidden from students...
+    assert at.selectbox(key="demo.act").value == "relu"
     top = next(m.value for m in at.markdown if m.value.startswith("top="))
     assert "'lr': 0.5" in top  # ...but the teacher's value still applies
     assert at.query_params.get("present") == "1" and at.query_params.get("hide") == "lr"
@@ -203,15 +206,16 @@ def test_a_link_value_cannot_inject_markdown_into_the_warning():
 def runtime_options_page():
     import streamlit as st
 
+    from ui import links
     from ui.settings import PageSettings, Setting
 
     settings = PageSettings(
         "demo", [Setting("row", "Row", "e", kind="text", max_chars=3, widget="selectbox")]
     )
-    settings.start()
+    links.load(settings)
     choices = st.session_state.get("choices", (".", "a", "e"))
     settings.widget("row", options=choices)
-    settings.sync_link()
+    links.write_link(settings)
     st.write(f"row={settings['row']}")
 
 
@@ -220,15 +224,15 @@ def test_choices_given_at_run_time_are_offered_and_enforced():
     at = AppTest.from_function(runtime_options_page, default_timeout=30)
     at.query_params.update({"row": "a"})
     at.run()
-    assert at.selectbox(key="w:demo:row").options == [".", "a", "e"]
-    assert at.selectbox(key="w:demo:row").value == "a"
+    assert at.selectbox(key="demo.row").options == [".", "a", "e"]
+    assert at.selectbox(key="demo.row").value == "a"
     # New data without that character: the first option is used, and the link follows.
     at.session_state["choices"] = (".", "x", "y")
     at.run()
     assert not at.exception
-    assert at.selectbox(key="w:demo:row").value == "."
+    assert at.selectbox(key="demo.row").value == "."
     assert "row=." in [m.value for m in at.markdown]
-    at.selectbox(key="w:demo:row").set_value("y").run()
+    at.selectbox(key="demo.row").set_value("y").run()
     assert at.query_params.get("row") == "y"
 
 
@@ -237,13 +241,14 @@ def self_rerunning_page():
     its first net."""
     import streamlit as st
 
+    from ui import links
     from ui.settings import PageSettings, Setting
 
     settings = PageSettings(
         "demo", [Setting("lr", "Learning rate", 0.1, min_value=1e-4, max_value=10.0)]
     )
-    settings.start()
-    settings.show_warnings()
+    links.load(settings)
+    links.show_link_warning(settings)
     settings.widget("lr")
     if not st.session_state.get("reran"):
         st.session_state["reran"] = True
@@ -258,7 +263,7 @@ def test_a_link_warning_outlives_the_pages_own_reruns_until_a_setting_changes():
     assert len(at.warning) == 1 and "Learning rate" in at.warning[0].value
     at.run()  # a rerun that changes nothing (a button, a timer) keeps it
     assert len(at.warning) == 1
-    at.number_input(key="w:demo:lr").set_value(0.5).run()
+    at.number_input(key="demo.lr").set_value(0.5).run()
     assert not at.warning  # the user has moved on from the link
-    at.number_input(key="w:demo:lr").set_value(0.1).run()
+    at.number_input(key="demo.lr").set_value(0.1).run()
     assert not at.warning  # and it does not come back

@@ -1,18 +1,22 @@
-"""Altair chart builders shared by the pages: plain functions from data to a chart.
+"""Chart basics shared by the pages: sizes for presenter mode, the common chart builders,
+and drawing a chart whose spec is built only when its inputs change.
 
-They take pandas DataFrames or plain sequences and return an `alt.Chart` (or layered chart);
-nothing here draws, so each builder is testable without a browser (`chart.to_dict()`).
-Page-specific charts live in the page's own ui module.
+Builders are plain functions from data to an Altair chart: nothing draws, so each one is
+testable without a browser (`chart.to_dict()`). Page-specific charts live in the page's
+package (ui/<page>/charts.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import altair as alt
 import pandas as pd
+import streamlit as st
 
-from ui.settings import presenting
+from ui.presenter import presenting
+from ui.streamlit_private import vega_lite_spec
 
 # Colours that stay distinguishable on a projector and for common colour blindness.
 SERIES_COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"]
@@ -23,12 +27,13 @@ def chart_height(base: int = 300) -> int:
     return int(base * 1.5) if presenting() else base
 
 
-def _font_size(base: int = 12) -> int:
+def font_size(base: int = 12) -> int:
     return int(base * 1.5) if presenting() else base
 
 
-def _configure(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    size = _font_size()
+def configure_text(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """Axis and legend text sized for the mode (larger in presenter mode)."""
+    size = font_size()
     return chart.configure_axis(labelFontSize=size, titleFontSize=size + 1).configure_legend(
         labelFontSize=size, titleFontSize=size
     )
@@ -85,7 +90,7 @@ def line_chart(
         )
     chart = alt.layer(*layers).resolve_scale(color="independent")
     chart = chart.properties(title=title, height=height or chart_height())
-    return _configure(chart)
+    return configure_text(chart)
 
 
 def distribution_bars(
@@ -112,4 +117,41 @@ def distribution_bars(
         )
         .properties(title=title, height=height or chart_height(220))
     )
-    return _configure(chart)
+    return configure_text(chart)
+
+
+class SpecCache:
+    """A page's built chart specs, one per chart name, rebuilt only when their key changes.
+
+    Kept in the page's per-user state, so it stays as small as the page, and nothing a user
+    computes from their own model is shared.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[str, tuple[Any, Any]] = {}
+
+    def get(self, name: str, key: Any, compute: Callable[[], Any]) -> Any:
+        """The last value of `compute` for `name`, computed again only when `key` changes."""
+        hit = self._entries.get(name)
+        if hit is not None and hit[0] == key:
+            return hit[1]
+        value = compute()
+        self._entries[name] = (key, value)
+        return value
+
+    def spec(self, name: str, key: Any, build: Callable[[], alt.TopLevelMixin]) -> dict:
+        """The Vega-Lite spec of the chart `build()` makes, converted once per key."""
+        return self.get(name, key, lambda: vega_lite_spec(build()))
+
+    def draw(
+        self,
+        name: str,
+        key: Any,
+        build: Callable[[], alt.TopLevelMixin],
+        where: Any = None,
+        **options: Any,
+    ) -> Any:
+        """Draw the chart `build()` makes (options go to st.vega_lite_chart)."""
+        spec = self.spec(name, key, build)
+        # Streamlit moves the datasets out of the spec it is given: hand it a shallow copy.
+        return (where or st).vega_lite_chart(spec=dict(spec), **options)

@@ -1,13 +1,19 @@
-"""What every lesson page shares: its header, the "what to try" note, and the sidebar tools
-(share link, presenter mode and the controls students see)."""
+"""What every page shares: its start (settings from the link, presenter styles, navigation),
+its header with the "what to try" note, and the sidebar tools (share link, presenter mode).
+
+The sidebar's page links are drawn here rather than by st.navigation (dashboard.py hides its
+menu): each link carries the page's own settings, so switching pages adds one entry to the
+browser's history and Back returns to the previous page as it was (see ui/links.py).
+"""
 
 from __future__ import annotations
 
 import streamlit as st
-from streamlit import config
-from streamlit.runtime.pages_manager import PagesManager
+from streamlit.errors import StreamlitPageNotFoundError
 
-from ui.settings import PageSettings, is_hidden, presenting, set_presenter
+from ui import links, presenter, site
+from ui.settings import PageSettings
+from ui.streamlit_private import leave_legacy_pages_mode
 
 # Larger type and roomier widgets for a projector; injected only in presenter mode.
 PRESENTER_CSS = """
@@ -22,83 +28,101 @@ PRESENTER_CSS = """
 """
 
 
-def run_inside_the_app() -> None:
-    """Make sure this page runs inside dashboard.py's navigation, even from a direct link.
+def start_page(settings: PageSettings | None, page: site.PageInfo) -> None:
+    """The start of every page's run, before anything is drawn: run inside the app's
+    navigation, load this user's settings (from the link when it changed), set torch up
+    for this thread, and draw the sidebar's page links."""
+    if leave_legacy_pages_mode():
+        st.rerun()  # the rerun goes through dashboard.py, which opens the page asked for
+    if settings is not None:
+        # Each script run is a new thread, and torch's thread count is set per thread (see
+        # models/torch_runtime.py). Imported here so the home page does not load torch.
+        from models import torch_runtime
 
-    Because the page folder is called pages/, a freshly started Streamlit server treats the
-    app as a legacy pages/ app until some session has called st.navigation: a share link
-    such as /neuron?w1=2 would then run the page on its own, without dashboard.py's page
-    config and navigation (narrow layout, a sidebar listing "dashboard"). When that happens,
-    switch the server to st.navigation mode (the flag st.navigation itself clears) and rerun:
-    the rerun goes through dashboard.py, which opens the page the link asked for.
-    """
-    # AppTest resets the flag before every run, so a rerun there would happen on every
-    # interaction and drop button clicks; AppTest runs stay in the legacy mode instead (see
-    # tests/test_app_pages.py), which runs the page alone, as the pages are written to allow.
-    if PagesManager.uses_pages_directory and not config.get_option("global.appTest"):
-        PagesManager.uses_pages_directory = False
-        st.rerun()
+        torch_runtime.configure()
+        links.load(settings)
+    else:
+        links.write_link(None)
+    if presenter.presenting():
+        st.html(PRESENTER_CSS)
+    navigation(page)
+
+
+def navigation(current: site.PageInfo) -> None:
+    """The sidebar's links to every page, in sections, each carrying that page's settings."""
+    with st.sidebar:
+        try:
+            for section, pages in site.sections().items():
+                if section:
+                    st.caption(section)
+                for page in pages:
+                    st.page_link(
+                        page.path,
+                        label=page.title,
+                        icon=page.icon,
+                        query_params=links.page_params(page.name),
+                        width="stretch",
+                    )
+        except StreamlitPageNotFoundError:
+            # Only a page run outside the app (a test of one widget's page) has no pages to
+            # link to; dashboard.py registers them all, and so does the pages/ folder.
+            pass
 
 
 def page_header(
     settings: PageSettings,
+    page: site.PageInfo,
     *,
-    title: str,
     intro: str,
-    lecture_url: str,
     lecture_label: str,
 ) -> None:
-    """Start the page: load the user's settings (from the link on a first visit), draw the
-    title, the collapsible note on what to try, the sidebar tools and any link warnings."""
-    run_inside_the_app()
-    # Each script run is a new thread, and torch's thread count is set per thread (see
-    # models/torch_runtime.py). Imported here so the home page does not load torch.
-    from models import torch_runtime
-
-    torch_runtime.configure()
-    settings.start()
-    settings.sync_link()
-    if presenting():
-        st.html(PRESENTER_CSS)
-    st.title(title)
-    with st.expander("What to try here", expanded=not presenting(), icon=":material/lightbulb:"):
+    """Start the page (see start_page), then draw the title, the collapsible note on what to
+    try, the sidebar tools and any link warning."""
+    start_page(settings, page)
+    st.title(page.heading)
+    with st.expander(
+        "What to try here", expanded=not presenter.presenting(), icon=":material/lightbulb:"
+    ):
         st.markdown(intro)
-        st.markdown(f"Lecture: [{lecture_label}]({lecture_url})")
-    settings.show_warnings()
+        st.markdown(f"Lecture: [{lecture_label}]({site.LECTURE_URLS[page.section]})")
+    links.show_link_warning(settings)
     sidebar_tools(settings)
 
 
 def sidebar_tools(settings: PageSettings) -> None:
     with st.sidebar:
+        st.divider()
         with st.popover("Share these settings", icon=":material/link:", width="stretch"):
-            st.caption("This link opens the page with your settings; training is seeded, "
-                       "so pressing Train reproduces your run.")  # fmt: skip
-            st.code(settings.share_link(), language=None, wrap_lines=True)
+            st.caption(
+                "This link opens the page with your settings; training is seeded, "
+                "so pressing Train reproduces your run."
+            )
+            st.code(links.share_link(settings), language=None, wrap_lines=True)
         with st.expander("Presenter mode", icon=":material/co_present:"):
-            present = st.toggle(
-                "Present to a class",
-                value=presenting(),
-                key=f"present-toggle:{settings.page}",
-                help="Larger type and charts for a projector. The link carries it.",
-            )
-            choices = list(settings.settings)
-            current_hidden = [key for key in choices if is_hidden(key)]
-            hidden = st.multiselect(
-                "Hide these controls from students",
-                choices,
-                default=current_hidden,
-                format_func=lambda key: settings.settings[key].label,
-                key=f"hide-select:{settings.page}",
-                disabled=not present,
-            )
-            if present != presenting() or (present and hidden != current_hidden):
-                keep = [k for k in _hidden_elsewhere(settings) if k not in choices]
-                set_presenter(present, [*keep, *hidden])
-                settings.sync_link()
-                st.rerun()
+            presenter_controls(settings)
 
 
-def _hidden_elsewhere(settings: PageSettings) -> list[str]:
-    """Hidden keys that belong to other pages; a teacher's choices there are kept."""
-    state = st.session_state.get("presenter", {"hide": ()})
-    return [key for key in state["hide"] if key not in settings.settings]
+def presenter_controls(settings: PageSettings) -> None:
+    mode = presenter.mode()
+    present = st.toggle(
+        "Present to a class",
+        value=mode.present,
+        key=f"{settings.page}.present-toggle",
+        help="Larger type and charts for a projector. The link carries it.",
+    )
+    choices = list(settings.settings)
+    hidden_here = [key for key in choices if key in mode.hidden]
+    hidden = st.multiselect(
+        "Hide these controls from students",
+        choices,
+        default=hidden_here,
+        format_func=lambda key: settings.settings[key].label,
+        key=f"{settings.page}.hide-select",
+        disabled=not present,
+    )
+    if present != mode.present or (present and hidden != hidden_here):
+        # A teacher's choices on other pages are kept.
+        elsewhere = [key for key in mode.hidden if key not in choices]
+        presenter.set_mode(present, [*elsewhere, *hidden])
+        links.write_link(settings)
+        st.rerun()

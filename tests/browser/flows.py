@@ -221,7 +221,7 @@ class Student:
 
 
 def key_class(key: str) -> str:
-    """The CSS class Streamlit gives the element of a widget key ("w:mlp:steps")."""
+    """The CSS class Streamlit gives the element of a widget key ("mlp.steps")."""
     return ".st-key-" + re.sub(r"[^A-Za-z0-9_-]", "-", key)
 
 
@@ -260,22 +260,22 @@ async def neuron_flow(student: Student) -> None:
     """Type an exact weight, move its slider, type a formula, step through backward."""
     page = student.page
     await student.open("neuron")
-    w1_box = key_class("w:neuron:w1:number")
+    w1_box = key_class("neuron.w1#exact")
     if not await page.locator(w1_box).count():  # left in formula mode by an earlier visit
-        mode = page.locator(key_class("w:neuron:mode")).get_by_text("One neuron")
+        mode = page.locator(key_class("neuron.mode")).get_by_text("One neuron")
         await student.act("choose", mode.click)
     await student.expect_count(GRAPH, 1, "the neuron's graph")
 
     typed = await type_number(
-        student, "w:neuron:w1:number", lambda now: "1.5" if now == "1.2500" else "1.25", "number"
+        student, "neuron.w1#exact", lambda now: "1.5" if now == "1.2500" else "1.25", "number"
     )
     await student.expect_text(GRAPH, f"data {float(typed):.4f}", "w1 typed")
-    _, after = await nudge_slider(student, "w:neuron:w1:slider")
+    _, after = await nudge_slider(student, "neuron.w1")
     await student.expect_text(GRAPH, f"data {after:.4f}", "w1 moved")
 
-    mode = page.locator(key_class("w:neuron:mode")).get_by_text("Your formula")
+    mode = page.locator(key_class("neuron.mode")).get_by_text("Your formula")
     await student.act("choose", mode.click)
-    box = page.locator(f"{key_class('w:neuron:formula')} input")
+    box = page.locator(f"{key_class('neuron.formula')} input")
     first, second = "L = (a*b + c) * f + a", "L = tanh(a*b + c) * f"
     formula = second if await box.input_value() == first else first
 
@@ -293,9 +293,9 @@ async def neuron_flow(student: Student) -> None:
     target = "Gradient check" if walk_open == "true" else "Step through backward"
     await student.act("tab", tabs.filter(has_text=target).click)
     if target == "Step through backward":
-        step = page.locator(key_class("neuron:walk-next")).get_by_role("button")
+        step = page.locator(key_class("neuron.walk-next")).get_by_role("button")
         if await step.is_disabled():  # walked to the end on an earlier visit
-            step = page.locator(key_class("neuron:walk-reset")).get_by_role("button")
+            step = page.locator(key_class("neuron.walk-reset")).get_by_role("button")
         await student.act("button", step.click)
     await student.expect_count(GRAPH, 1, "graphs after the tab")
 
@@ -306,15 +306,15 @@ async def mlp_flow(student: Student) -> None:
     page = student.page
     await student.open("mlp")
     await student.expect_count(f"{CHART} canvas, {CHART} svg", 1, "the boundary chart")
-    await nudge_slider(student, "w:mlp:points")
+    await nudge_slider(student, "mlp.points")
     steps = await type_number(
-        student, "w:mlp:steps", lambda now: "31" if now == "30" else "30", "number"
+        student, "mlp.steps", lambda now: "31" if now == "30" else "30", "number"
     )
-    train = page.locator(key_class("mlp:train")).get_by_role("button")
+    train = page.locator(key_class("mlp.train")).get_by_role("button")
     # Finished, and the page's last full run has redrawn the buttons (Train enabled again).
     finished = f"""() => {{
         const bar = document.querySelector('[data-testid="stProgress"]');
-        const train = document.querySelector('{key_class("mlp:train")} button');
+        const train = document.querySelector('{key_class("mlp.train")} button');
         return !!bar && /Step {steps} of {steps} · (finished|stopped)/.test(bar.textContent)
             && !!train && !train.disabled;
     }}"""
@@ -329,17 +329,17 @@ async def bigram_flow(student: Student) -> None:
     page = student.page
     await student.open("bigram")
     await student.expect_count(CHART, 6, "the heatmaps and curves")
-    _, steps = await nudge_slider(student, "w:bigram:steps:slider")
-    train = page.locator(key_class("bigram:train")).get_by_role("button")
+    _, steps = await nudge_slider(student, "bigram.steps")
+    train = page.locator(key_class("bigram.train")).get_by_role("button")
     trained = f"""() => document.body.textContent.includes('After {steps:.0f} steps')"""
     await student.act("train", train.click, done=trained, timeout_ms=student.timeout_ms * 2)
     await type_number(
-        student, "w:bigram:sample_seed", lambda now: str((int(now or 0) + 1) % 2**31), "sample"
+        student, "bigram.sample_seed", lambda now: str((int(now or 0) + 1) % 2**31), "sample"
     )
     await student.expect_count(f"{CHART} canvas, {CHART} svg", 6, "charts after sampling")
-    walk_next = page.locator(key_class("bigram:walk-next")).get_by_role("button")
+    walk_next = page.locator(key_class("bigram.walk-next")).get_by_role("button")
     if await walk_next.is_disabled():  # the whole name is shown: draw another one
-        walk_next = page.locator(key_class("bigram:walk-another")).get_by_role("button")
+        walk_next = page.locator(key_class("bigram.walk-another")).get_by_role("button")
     await student.act("button", walk_next.click)
 
 

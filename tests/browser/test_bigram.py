@@ -21,8 +21,8 @@ from tests.browser.harness import (
 
 README_SCREENSHOT = REPO_ROOT / "docs" / "screenshots" / "bigram.png"
 CHART = '[data-testid="stVegaLiteChart"]'
-ROW_SELECT = ".st-key-w-bigram-row"  # the fallback selectbox of the same setting
-HEATMAP = ".st-key-bigram-heatmap"  # st.vega_lite_chart(key="bigram:heatmap")
+ROW_SELECT = ".st-key-bigram-row"  # the fallback selectbox of the same setting
+HEATMAP = ".st-key-bigram-heatmap"  # st.vega_lite_chart(key="bigram.heatmap")
 
 
 def row_shown(page) -> str:
@@ -80,9 +80,9 @@ def test_a_presenter_link_hides_the_chosen_controls_and_their_values_apply(page,
     assert not exceptions_on_page(page)
     expect(page.get_by_text("After 60 steps with our engine")).to_be_visible(timeout=30_000)
     for hidden in ("lr-slider", "lr-number", "steps-slider", "method"):
-        assert page.locator(f".st-key-w-bigram-{hidden}").count() == 0, hidden
+        assert page.locator(f".st-key-bigram-{hidden}").count() == 0, hidden
     for shown in ("reg", "seed", "smoothing-slider"):
-        expect(page.locator(f".st-key-w-bigram-{shown}")).to_be_visible()
+        expect(page.locator(f".st-key-bigram-{shown}")).to_be_visible()
     # Type for a projector: the page title is larger than the normal 2.75rem (44px). The
     # style arrives with the page's elements; wait for it rather than read a half-drawn page.
     title_size = "parseFloat(getComputedStyle(document.querySelector('h1')).fontSize)"
@@ -96,7 +96,7 @@ def test_training_with_our_engine_shows_both_curves(page, server):
     # The first visit trains with torch, then reruns: wait for the rerun's result.
     expect(page.get_by_text("After 80 steps with torch")).to_be_visible(timeout=60_000)
     wait_for_streamlit(page)
-    method = page.locator(".st-key-w-bigram-method")
+    method = page.locator(".st-key-bigram-method")
     act_and_wait(page, method.get_by_text("our engine").click)
     expect(page.get_by_text("per step (an estimate)", exact=False)).to_be_visible()
     act_and_wait(page, page.get_by_role("button", name="Train", exact=True).click,

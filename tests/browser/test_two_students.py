@@ -34,8 +34,8 @@ async def uploads_a_word_list(student: Student) -> None:
 
 async def trains_on_the_built_in_names(student: Student) -> None:
     await student.open("bigram")
-    await type_number(student, "w:bigram:seed", lambda now: "7", "number")
-    train = student.page.locator(key_class("bigram:train")).get_by_role("button")
+    await type_number(student, "bigram.seed", lambda now: "7", "number")
+    train = student.page.locator(key_class("bigram.train")).get_by_role("button")
     # Until Train, the page says the net shown was trained with other settings.
     trained = "() => !document.body.textContent.includes('Press Train to use the new settings')"
     await student.act("train", train.click, done=trained)
@@ -44,10 +44,10 @@ async def trains_on_the_built_in_names(student: Student) -> None:
 async def trains_an_mlp(student: Student, steps: int) -> str:
     page = student.page
     await student.open("mlp")
-    await type_number(student, "w:mlp:steps", lambda now: str(steps), "number")
+    await type_number(student, "mlp.steps", lambda now: str(steps), "number")
     done = f"""() => /Step {steps} of {steps} · finished/.test(
         document.querySelector('[data-testid="stProgress"]')?.textContent || '')"""
-    await student.act("train", page.locator(key_class("mlp:train")).get_by_role("button").click,
+    await student.act("train", page.locator(key_class("mlp.train")).get_by_role("button").click,
                       done=done, timeout_ms=120_000)  # fmt: skip
     return await page.get_by_test_id("stProgress").first.inner_text()
 

@@ -18,25 +18,12 @@ import streamlit as st
 
 from models.mlp import MLP
 from models.mlp_training import HIDDEN_ACTIVATIONS, MAX_HIDDEN_LAYERS, MAX_WIDTH
-from ui.mlp import (
-    IMPORT_KEY,
-    RUN_KEYS,
-    SETTINGS,
-    ImportedNetwork,
-    Run,
-    architecture,
-    plain,
-    queue,
-)
-from ui.mlp_charts import history_frame
+from ui.mlp.charts import history_frame
+from ui.mlp.settings import ARCHITECTURE_KEYS, RUN_KEYS, SETTINGS, architecture
+from ui.mlp.state import ImportedNetwork, MlpState
+from ui.text import literal
 
-UPLOADER_KEY = "mlp:uploader"
-MESSAGE_KEY = "mlp:import-message"  # (file id, "error" or "success", text) of the last upload
-ARCHITECTURE_KEYS = (
-    "layers",
-    *(f"width{layer}" for layer in range(1, MAX_HIDDEN_LAYERS + 1)),
-    "activation",
-)
+UPLOADER_KEY = "mlp.uploader"
 
 
 def _export():
@@ -47,29 +34,34 @@ def _export():
     return export
 
 
+def shape(model: MLP) -> str:
+    """The network's shape as the page writes it, e.g. 2-16-16-1."""
+    return "-".join(str(n) for n in [model.nin, *(len(layer.neurons) for layer in model.layers)])
+
+
 def settings_for_import(model: MLP, stored: dict[str, Any], current: dict[str, Any]):
     """(values, notes): the page's settings that rebuild `model`'s shape, starting from
     `current`, and what the page had to change or leave. ModelFileError when this page cannot
     hold a network of that shape."""
-    ModelFileError = _export().ModelFileError
+    model_file_error = _export().ModelFileError
     sizes = [len(layer.neurons) for layer in model.layers]
     hidden = sizes[:-1]
     if model.nin not in (2, 3):
-        raise ModelFileError(
+        raise model_file_error(
             f"This network takes {model.nin} inputs; this page's data points have 2 (or 3 for "
             "the lecture's examples)."
         )
     if sizes[-1] != 1:
-        raise ModelFileError(
+        raise model_file_error(
             f"This network has {sizes[-1]} outputs; this page's networks have one, the score."
         )
     if len(hidden) > MAX_HIDDEN_LAYERS or any(width > MAX_WIDTH for width in hidden):
-        raise ModelFileError(
+        raise model_file_error(
             f"This network ({shape(model)}) is larger than this page "
             f"trains: at most {MAX_HIDDEN_LAYERS} hidden layers of at most {MAX_WIDTH} neurons."
         )
     if hidden and model.activation not in HIDDEN_ACTIVATIONS:
-        raise ModelFileError(
+        raise model_file_error(
             f'This network\'s hidden layers use "{model.activation}"; this page trains relu '
             "or tanh networks."
         )
@@ -102,68 +94,64 @@ def settings_for_import(model: MLP, stored: dict[str, Any], current: dict[str, A
     return values, notes
 
 
-def shape(model: MLP) -> str:
-    """The network's shape as the page writes it, e.g. 2-16-16-1."""
-    return "-".join(str(n) for n in [model.nin, *(len(layer.neurons) for layer in model.layers)])
-
-
-def take_upload() -> None:
-    """The uploader's callback (before the page runs): read the file, or say why not."""
+def read_network_file(state: MlpState) -> ImportedNetwork | None:
+    """The network in the file just chosen (its settings applied to the page), or None with
+    the reason kept for the page to show. A removed file changes nothing."""
     file = st.session_state.get(UPLOADER_KEY)
-    if file is None:  # the file was removed from the uploader: the run stays as it is
-        st.session_state.pop(MESSAGE_KEY, None)
-        return
+    if file is None:
+        state.file_message = None
+        return None
     export = _export()
     try:
         model, stored = export.import_mlp(file.getvalue())
         values, notes = settings_for_import(model, stored, SETTINGS.values)
     except export.ModelFileError as error:
-        st.session_state[MESSAGE_KEY] = (file.file_id, "error", str(error))
-        return
-    changed = {key: value for key, value in values.items() if value != SETTINGS[key]}
-    SETTINGS.update(changed)
-    st.session_state[IMPORT_KEY] = ImportedNetwork(model, file.name, tuple(notes))
-    st.session_state[MESSAGE_KEY] = (
+        state.file_message = (file.file_id, "error", str(error))
+        return None
+    SETTINGS.update({key: value for key, value in values.items() if value != SETTINGS[key]})
+    state.file_message = (
         file.file_id,
         "success",
         f"Loaded a {shape(model)} {model.activation} network; the page's settings follow the file.",
     )
-    queue("import")
+    return ImportedNetwork(model, file.name, tuple(notes))
 
 
-def draw_files(run: Run | None) -> None:
+def draw_files(state: MlpState) -> None:
     """Downloads of the run (when it is not training) and the uploader that brings one back."""
     st.subheader("Save and load")
     left, right = st.columns(2)
     with left:
-        draw_downloads(run)
+        draw_downloads(state)
     with right:
         file = st.file_uploader(
             "Load a network saved from this page (JSON)",
             type=["json"],
             key=UPLOADER_KEY,
-            on_change=take_upload,
+            on_change=MlpState.press,
+            args=("upload",),
             help="Its weights and settings are read as data and checked; the page's "
             "architecture settings follow the file.",
         )
-        message = st.session_state.get(MESSAGE_KEY)
+        message = state.file_message
         if file is not None and message is not None and message[0] == file.file_id:
             _, kind, text = message
             if kind == "error":
                 st.error(
-                    f"{plain(file.name)} cannot be loaded: {plain(text)} The network shown "
+                    f"{literal(file.name)} cannot be loaded: {literal(text)} The network shown "
                     "above is kept.",
                     icon=":material/error:",
                 )
             else:
-                st.success(f"{plain(file.name)}: {text}", icon=":material/check_circle:")
+                st.success(f"{literal(file.name)}: {text}", icon=":material/check_circle:")
 
 
-def draw_downloads(run: Run | None) -> None:
+def draw_downloads(state: MlpState) -> None:
+    run = state.run
     if run is None or (run.trainer.steps_done == 0 and run.imported is None):
         st.caption("Train a network (or load one) to save it.")
         return
-    if run.state == "training":
+    if run.status == "training":
         st.caption("The files can be saved when training pauses or ends.")
         return
     trainer, export = run.trainer, _export()
@@ -175,7 +163,7 @@ def draw_downloads(run: Run | None) -> None:
             export.export_mlp(trainer.model, run.settings),
             f"{name}.json",
             "application/json",
-            key="mlp:dl-network",
+            key="mlp.download-network",
             icon=":material/download:",
             on_click="ignore",  # saving a file changes nothing on the page
             help="Architecture, every weight and bias, and the settings that trained it. "
@@ -183,8 +171,8 @@ def draw_downloads(run: Run | None) -> None:
         )
     else:
         st.caption(
-            f"The weights are not all finite numbers of at most {export.MAX_ABS_WEIGHT:g} (the run "
-            "diverged), so there is no network to save."
+            f"The weights are not all finite numbers of at most {export.MAX_ABS_WEIGHT:g} (the "
+            "run diverged), so there is no network to save."
         )
     if trainer.history:
         st.download_button(
@@ -192,7 +180,7 @@ def draw_downloads(run: Run | None) -> None:
             history_frame(trainer.history).to_csv(index=False),
             f"{name}-loss-history.csv",
             "text/csv",
-            key="mlp:dl-history",
+            key="mlp.download-history",
             icon=":material/download:",
             on_click="ignore",  # saving a file changes nothing on the page
             help="One row per step: learning rate, batch loss, train and test loss and "

@@ -9,7 +9,7 @@ import pandas as pd
 
 from data.toy2d import Dataset
 from models.mlp_training import predict_array
-from ui.charts import _configure, chart_height
+from ui.charts import chart_height, configure_text
 
 GRID_CELLS = 40  # the boundary heatmap is GRID_CELLS x GRID_CELLS
 SCORE_CLIP = 2.0  # the heatmap's colour saturates at |score| = 2
@@ -54,8 +54,11 @@ def grid_frame(model, train: Dataset, test: Dataset, cells: int = GRID_CELLS) ->
 
 
 def points_frame(train: Dataset, test: Dataset) -> pd.DataFrame:
-    rows = [(x, y, label, split) for split, data in (("train", train), ("test", test))
-            for (x, y), label in zip(data.X, data.y, strict=True)]  # fmt: skip
+    rows = [
+        (x, y, label, split)
+        for split, data in (("train", train), ("test", test))
+        for (x, y), label in zip(data.X, data.y, strict=True)
+    ]
     frame = pd.DataFrame(rows, columns=["x", "y", "label", "split"])
     frame["class"] = np.where(frame["label"] > 0, "+1", "-1")
     return frame
@@ -117,14 +120,51 @@ def decision_boundary_chart(grid: pd.DataFrame, points: pd.DataFrame) -> alt.Lay
     chart = alt.layer(heat, train, test).properties(
         height=chart_height(380), title="Decision boundary"
     )
-    return _configure(chart)  # axis and legend type: larger in presenter mode
+    return configure_text(chart)  # axis and legend type: larger in presenter mode
 
 
 def history_frame(history) -> pd.DataFrame:
     """One row per step, as the loss-history CSV: what the step saw before its update."""
+    columns = {
+        "step": "step",
+        "learning_rate": "learning_rate",
+        "batch_loss": "loss",
+        "train_loss": "train_loss",
+        "train_accuracy": "train_accuracy",
+        "test_loss": "test_loss",
+        "test_accuracy": "test_accuracy",
+    }
     return pd.DataFrame(
-        [(r.step, r.learning_rate, r.loss, r.train_loss, r.train_accuracy, r.test_loss,
-          r.test_accuracy) for r in history],
-        columns=["step", "learning_rate", "batch_loss", "train_loss", "train_accuracy",
-                 "test_loss", "test_accuracy"],
-    )  # fmt: skip
+        [[getattr(record, field) for field in columns.values()] for record in history],
+        columns=list(columns),
+    )
+
+
+def predictions_table(model, train: Dataset, test: Dataset) -> pd.DataFrame:
+    """Each point of 3-D data with its target and the network's score."""
+    rows = []
+    for split, data in (("train", train), ("test", test)):
+        if not len(data):
+            continue
+        for x, label, score in zip(data.X, data.y, model.predict(data.X), strict=True):
+            rows.append(
+                {
+                    **{f"x{i + 1}": v for i, v in enumerate(x)},
+                    "target": label,
+                    "prediction": score,
+                    "correct sign": (score > 0) == (label > 0),
+                    "split": split,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def weights_table(model, initial_weights) -> pd.DataFrame:
+    params = model.parameters()
+    return pd.DataFrame(
+        {
+            "parameter": [p.label for p in params],
+            "value": [p.data for p in params],
+            "initial": list(initial_weights),
+        }
+    )

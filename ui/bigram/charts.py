@@ -14,7 +14,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from ui.charts import SERIES_COLORS, _configure, _font_size, chart_height, line_chart
+from ui.charts import SERIES_COLORS, chart_height, configure_text, font_size, line_chart
 
 HEATMAP_SELECTION = "pick"  # name of the click selection on the count heatmap
 OUTLINED_ROW = "outlined_row"  # name of the parameter holding the outlined row
@@ -89,7 +89,7 @@ def count_heatmap(
     chart = alt.layer(cells, ngram_text, count_text).properties(
         title=title, height=height or chart_height(30 * len(row_labels))
     )
-    return _configure(chart)
+    return configure_text(chart)
 
 
 def with_param(spec: dict, name: str, value: object) -> dict:
@@ -162,7 +162,7 @@ def probability_rows(
             )
         )
     chart = alt.layer(*layers).properties(title=title, height=height or chart_height(200))
-    return _configure(chart)
+    return configure_text(chart)
 
 
 def value_heatmap(
@@ -190,13 +190,13 @@ def value_heatmap(
                 "next:N",
                 sort=list(col_labels),
                 title=None,
-                axis=alt.Axis(orient="top", labelAngle=0, labelFontSize=_font_size(9)),
+                axis=alt.Axis(orient="top", labelAngle=0, labelFontSize=font_size(9)),
             ),
             y=alt.Y(
                 "context:N",
                 sort=list(row_labels),
                 title=None,
-                axis=alt.Axis(labelFontSize=_font_size(9)),
+                axis=alt.Axis(labelFontSize=font_size(9)),
             ),
             color=alt.Color(
                 "value:Q",
@@ -275,7 +275,7 @@ def engine_torch_curves(
         alt.datum["trained with"] == "our engine"
     )
     chart = alt.layer(wide, thin).properties(height=height or chart_height(260))
-    return _configure(chart)
+    return configure_text(chart)
 
 
 def engine_torch_gaps(
@@ -304,7 +304,7 @@ def engine_torch_gaps(
         )
         .properties(height=height or chart_height(170))
     )
-    return _configure(chart)
+    return configure_text(chart)
 
 
 def length_histogram(words: Sequence[str], *, height: int | None = None) -> alt.TopLevelMixin:
@@ -321,7 +321,7 @@ def length_histogram(words: Sequence[str], *, height: int | None = None) -> alt.
         )
         .properties(height=height or chart_height(180))
     )
-    return _configure(chart)
+    return configure_text(chart)
 
 
 WALK_STEP = "walk_step"  # name of the parameter choosing the step the walk charts show
@@ -362,7 +362,7 @@ def walk_probabilities(
         .add_params(alt.param(name=WALK_STEP, value=shown_step))
         .properties(height=height or chart_height(220))
     )
-    return _configure(chart)
+    return configure_text(chart)
 
 
 def walk_running_totals(
@@ -410,7 +410,7 @@ def walk_running_totals(
         .encode(y="u:Q", text="label:N")
     )
     chart = alt.layer(bars, rule, text).properties(height=height or chart_height(220))
-    return _configure(chart)
+    return configure_text(chart)
 
 
 def network_diagram(n: int, vocab_size: int) -> str:

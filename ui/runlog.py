@@ -1,8 +1,8 @@
 """The last few training runs of a page, kept per user, and a panel to compare two of them.
 
-A page records a run when it finishes (`RunLog("mlp").record(settings, curves, summary)`);
-`compare_runs_panel` lets the user pick two runs and shows their loss curves overlaid and
-their settings side by side, with the settings that differ highlighted.
+A page keeps a `RunLog` in its state and records a run when it finishes
+(`log.record(settings, curves, summary)`); `compare_runs_panel` lets the user pick two runs and
+shows their loss curves overlaid and their settings side by side, the differences highlighted.
 """
 
 from __future__ import annotations
@@ -16,11 +16,12 @@ import streamlit as st
 
 from ui.charts import line_chart
 
-MAX_RUNS = 5
+RUNS_LOGGED = 5  # the last this many runs of a page are kept
+DIFFERENCE_STYLE = "background-color: #fff3cd"
 
 
 @dataclass(frozen=True)
-class Run:
+class LoggedRun:
     number: int
     settings: dict[str, Any]
     # Long form: columns step, value, series (e.g. "train loss", "dev loss").
@@ -32,42 +33,36 @@ class Run:
         return f"run {self.number}"
 
 
+@dataclass
 class RunLog:
-    """The last `MAX_RUNS` runs of one page, in this user's session."""
+    """The last RUNS_LOGGED runs of one page, in this user's session (in the page's state)."""
 
-    def __init__(self, page: str):
-        self.page = page
-        self._key = f"runs:{page}"
-
-    def _state(self) -> dict[str, Any]:
-        return st.session_state.setdefault(self._key, {"next": 1, "runs": []})
-
-    @property
-    def runs(self) -> list[Run]:
-        return list(self._state()["runs"])
+    runs: list[LoggedRun] = field(default_factory=list)
+    next_number: int = 1
 
     def record(
         self, settings: Mapping[str, Any], curves: pd.DataFrame, summary: Mapping[str, Any]
-    ) -> Run:
-        state = self._state()
-        run = Run(state["next"], dict(settings), curves.copy(), dict(summary))
-        state["next"] += 1
-        state["runs"] = [*state["runs"], run][-MAX_RUNS:]
+    ) -> LoggedRun:
+        run = LoggedRun(self.next_number, dict(settings), curves.copy(), dict(summary))
+        self.next_number += 1
+        self.runs = [*self.runs, run][-RUNS_LOGGED:]
         return run
 
 
-def settings_table(first: Run, second: Run, labels: Mapping[str, str]) -> pd.DataFrame:
+def settings_table(first: LoggedRun, second: LoggedRun, labels: Mapping[str, str]) -> pd.DataFrame:
     """One row per setting: its label and its value in each run, plus whether they differ."""
-    keys = list(dict.fromkeys([*first.settings, *second.settings]))
     rows = []
-    for key in keys:
+    for key in dict.fromkeys([*first.settings, *second.settings]):
         a, b = first.settings.get(key, "—"), second.settings.get(key, "—")
-        rows.append({"setting": labels.get(key, key), first.name: _show(a), second.name: _show(b),
-                     "differs": a != b})  # fmt: skip
+        rows.append(_row(labels.get(key, key), first, a, second, b, differs=a != b))
     for key in dict.fromkeys([*first.summary, *second.summary]):
-        rows.append({"setting": key, first.name: _show(first.summary.get(key, "—")),
-                     second.name: _show(second.summary.get(key, "—")), "differs": False})  # fmt: skip
+        a, b = first.summary.get(key, "—"), second.summary.get(key, "—")
+        rows.append(_row(key, first, a, second, b, differs=False))
     return pd.DataFrame(rows)
+
+
+def _row(label: str, first: LoggedRun, a: Any, second: LoggedRun, b: Any, *, differs: bool):
+    return {"setting": label, first.name: _show(a), second.name: _show(b), "differs": differs}
 
 
 def _show(value: Any) -> str:
@@ -76,7 +71,7 @@ def _show(value: Any) -> str:
     return str(value)
 
 
-def overlaid_curves(first: Run, second: Run) -> pd.DataFrame:
+def overlaid_curves(first: LoggedRun, second: LoggedRun) -> pd.DataFrame:
     frames = []
     for run in (first, second):
         frame = run.curves.copy()
@@ -85,15 +80,17 @@ def overlaid_curves(first: Run, second: Run) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def compare_runs_panel(log: RunLog, labels: Mapping[str, str], *, y_title: str = "loss") -> None:
+def compare_runs_panel(
+    log: RunLog, labels: Mapping[str, str], page: str, *, y_title: str = "loss"
+) -> None:
     """Pick two of the recent runs; see their curves overlaid and their settings side by side."""
     runs = log.runs
     if len(runs) < 2:
-        st.caption(f"Train at least two runs to compare them (the last {MAX_RUNS} are kept).")
+        st.caption(f"Train at least two runs to compare them (the last {RUNS_LOGGED} are kept).")
         return
     names = {run.name: run for run in runs}
-    first_key, second_key = f"compare-first:{log.page}", f"compare-second:{log.page}"
-    newest_key = f"compare-newest:{log.page}"
+    first_key, second_key = f"{page}.compare-first", f"{page}.compare-second"
+    newest_key = f"{page}.compare-newest"
     # A new run, or a panel drawn again after a run without it (Streamlit then forgets its
     # selectboxes): compare the last two.
     if st.session_state.get(newest_key) != runs[-1].number or not (
@@ -102,26 +99,21 @@ def compare_runs_panel(log: RunLog, labels: Mapping[str, str], *, y_title: str =
         st.session_state[first_key], st.session_state[second_key] = runs[-2].name, runs[-1].name
         st.session_state[newest_key] = runs[-1].number
     left, right = st.columns(2)
-    first_name = left.selectbox("First run", list(names), key=first_key)
-    second_name = right.selectbox("Second run", list(names), key=second_key)
-    first, second = names[first_name], names[second_name]
-    st.altair_chart(
-        line_chart(
-            overlaid_curves(first, second),
-            x="step",
-            y="value",
-            series="series",
-            y_title=y_title,
-            title="Loss curves of the two runs",
-        ),  # fmt: skip
-        width="stretch",
+    first = names[left.selectbox("First run", list(names), key=first_key)]
+    second = names[right.selectbox("Second run", list(names), key=second_key)]
+    chart = line_chart(
+        overlaid_curves(first, second),
+        x="step",
+        y="value",
+        series="series",
+        y_title=y_title,
+        title="Loss curves of the two runs",
     )
+    st.altair_chart(chart, width="stretch")
     table = settings_table(first, second, labels)
+    differs = table["differs"].tolist()
     styled = table.drop(columns="differs").style.apply(
-        lambda row: (
-            ["background-color: #fff3cd" if table.loc[row.name, "differs"] else ""] * len(row)
-        ),
-        axis=1,
+        lambda row: [DIFFERENCE_STYLE if differs[row.name] else ""] * len(row), axis=1
     )
     # Every row in view: a highlighted difference must not hide below a scroll.
     st.dataframe(styled, hide_index=True, width="stretch", height="content")

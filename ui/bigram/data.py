@@ -1,0 +1,139 @@
+"""The Bigram page's words and counts models: the built-in names (shared by every user) or
+this user's upload, split for training, with the counts model fitted on them.
+
+Built-in name lists and fitted counts models are shared (`shared_resource`, bounded) and never
+changed after they are built; an upload stays in the user's session (BigramState.upload).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from data.names import ssa_names
+from data.splits import Splits, shuffled_split
+from data.words import parse_word_list
+from models.ngram import CountNGram, NeuralNGram, Vocabulary
+from ui.bigram.settings import SETTINGS, SEX_LABELS, SPLIT_SEED
+from ui.cache import shared_resource
+from ui.text import in_code, literal
+
+BUILT_IN_PREFIX = "ssa:"  # WordSet.key of the built-in names, the same for every user
+
+
+@dataclass(frozen=True)
+class WordSet:
+    """A word list ready for the models: its splits and vocabulary. Never changed."""
+
+    key: str  # identifies the words, for caches: "ssa:2017:both:0", "upload:<digest>"
+    label: str  # plain text (a file name in it is the user's): escape it to show it
+    words: tuple[str, ...]
+    splits: Splits
+    vocab: Vocabulary
+    train_set: frozenset[str]
+
+    @property
+    def shared(self) -> bool:
+        """Built-in words: the same for every user who picks them."""
+        return self.key.startswith(BUILT_IN_PREFIX)
+
+
+@dataclass
+class WordUpload:
+    """This user's word-list upload: the last file chosen, and the words it gave."""
+
+    file_id: str | None = None
+    words: WordSet | None = None
+    error: str | None = None
+
+
+def build_word_set(words: tuple[str, ...], key: str, label: str) -> WordSet:
+    splits = shuffled_split(words, seed=SPLIT_SEED)
+    return WordSet(key, label, words, splits, Vocabulary.from_words(words), frozenset(splits.train))
+
+
+@shared_resource(max_entries=12)
+def ssa_word_set(year: int, sex: str, top_n: int) -> WordSet:
+    words = ssa_names(year, sex, top_n or None)
+    who = SEX_LABELS[sex]
+    kept = f"the {len(words):,} most popular" if top_n else f"all {len(words):,}"
+    label = f"{kept} names given to {who} in the US in {year}"
+    return build_word_set(words, f"ssa:{year}:{sex}:{top_n}", label)
+
+
+def read_upload(upload: WordUpload, file: Any) -> None:
+    """Parse a newly chosen file into this user's words; a bad file leaves the previous
+    words in place and keeps its message until another file is chosen."""
+    if file is None:
+        upload.file_id, upload.error = None, None
+        return
+    if file.file_id == upload.file_id:
+        return
+    upload.file_id = file.file_id
+    try:
+        words = tuple(parse_word_list(file.getvalue()))
+        digest = hashlib.sha256("\n".join(words).encode()).hexdigest()[:16]
+        label = f"{len(words):,} words from {file.name}"
+        upload.words = build_word_set(words, f"upload:{digest}", label)
+        upload.error = None
+    except ValueError as error:
+        upload.error = f"{literal(file.name)} was not loaded: {literal(str(error))}"
+
+
+def selected_words(upload: WordUpload) -> WordSet:
+    """The words the settings choose: this user's upload, or the built-in names (also while
+    no upload has worked yet)."""
+    if SETTINGS["data"] == "upload" and upload.words is not None:
+        return upload.words
+    return ssa_word_set(SETTINGS["year"], SETTINGS["sex"], SETTINGS["top_n"])
+
+
+@dataclass(frozen=True)
+class CountsFit:
+    model: CountNGram
+    nll: dict[str, float]  # split name -> mean NLL (nan for an empty split)
+
+
+@shared_resource(max_entries=24)
+def fitted_counts(data_key: str, n: int, smoothing: float, _words: WordSet) -> CountsFit:
+    """The counts model of the training split; `_words` is not hashed, data_key names it."""
+    model = CountNGram(n=n, smoothing=smoothing, vocab=_words.vocab).fit(_words.splits.train)
+    return CountsFit(model, split_nlls(model, _words.splits))
+
+
+def split_nlls(model: CountNGram | NeuralNGram, splits: Splits) -> dict[str, float]:
+    """The model's mean NLL on every split (nan for an empty one), by split name."""
+    return {
+        name: model.nll(words) if words else math.nan for name, words in splits._asdict().items()
+    }
+
+
+def clean_word(raw: str) -> str:
+    """A typed word as the models see it: trimmed and lowercased, like the data."""
+    return raw.strip().lower()
+
+
+def word_problem(word: str, vocab: Vocabulary) -> str | None:
+    """Why the models cannot read `word` (Markdown, the word's characters escaped), or None
+    when they can."""
+    if not word:
+        return "Type a word."
+    if "." in word:
+        return "'.' marks the start and end of words, so a word cannot contain it."
+    unknown = sorted(set(word) - set(vocab.itos))
+    if unknown:
+        shown = ", ".join(in_code(ch) for ch in unknown)
+        known = in_code("".join(vocab.itos[1:]))
+        return (
+            f"{shown} {'is' if len(unknown) == 1 else 'are'} not in the vocabulary of these "
+            f"words ({known}), so the models have no row or column for it."
+        )
+    return None
+
+
+def format_nll(value: float) -> str:
+    if math.isnan(value):
+        return "–"
+    return "∞" if math.isinf(value) else f"{value:.4f}"

@@ -1,0 +1,251 @@
+"""The Bigram page's neural net: its controls, Train, the net's loss against the counts
+model's, W beside log(counts + k), and (after training with our engine) engine vs torch."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from models.ngram import TrainingDiverged
+from models.ngram.compare import centred, count_slice, logit_slice, row_constant_gap, slice_prefix
+from ui.bigram.charts import engine_torch_curves, engine_torch_gaps, value_heatmap
+from ui.bigram.data import CountsFit, WordSet, format_nll
+from ui.bigram.settings import METHOD_LABELS, SETTINGS, ngram_word
+from ui.bigram.state import BigramState
+from ui.bigram.training import NeuralRun, train, wanted_settings
+from ui.presenter import is_hidden
+from ui.streamlit_private import vega_lite_spec
+from ui.text import literal
+
+
+def neural_column(state: BigramState, words: WordSet, n: int, fit: CountsFit) -> NeuralRun | None:
+    st.subheader("The neural net", anchor=False)
+    inputs = (n - 1) * len(words.vocab)
+    st.caption(
+        f"{inputs} one-hot inputs → {len(words.vocab)} neurons (no bias, no non-linearity) "
+        "→ softmax, trained by gradient descent on the training split."
+    )
+    # Controls a presenter hides leave no gap: the visible ones fill the two columns in order.
+    visible = [key for key in ("lr", "steps", "reg", "seed") if not is_hidden(key)]
+    columns = st.columns(2)
+    for i, key in enumerate(visible):
+        with columns[i * 2 // len(visible)]:  # the first half on the left, the rest right
+            SETTINGS.widget(key)
+    method = SETTINGS.widget("method")
+    _method_note(state, method, n)
+    st.button(
+        "Train",
+        type="primary",
+        icon=":material/play_arrow:",
+        key="bigram.train",
+        on_click=BigramState.press,
+        args=("train",),
+    )
+    area = st.container()
+    run = state.net_for(words.key, n)
+    # A first visit (or new words) trains once by itself, so the comparison below is there.
+    first_time = run is None and state.auto_trained != (words.key, n)
+    if state.train_requested or first_time:
+        state.auto_trained = (words.key, n)
+        trained = _train(state, words, n, area)
+        state.train_requested = False
+        if trained is not None:
+            # Redraw the panels above with the new run (a link's warning outlives the rerun:
+            # ui/links.py keeps it until a setting changes).
+            st.rerun()
+    if run is None:
+        st.info("Press Train to train the net.", icon=":material/play_arrow:")
+        return None
+    _describe_run(run, n, fit)
+    if run.torch_twin is not None:
+        engine_vs_torch(state, run)
+    elif n == 2 and not run.source:
+        st.caption(
+            "Pick *our engine* above and press Train: lesson 1's scalar engine trains the same "
+            "729 weights and lands on the same loss, step by step."
+        )
+    _weights_vs_log_counts(state, words, n, fit, run)
+    return run
+
+
+def _train(state: BigramState, words: WordSet, n: int, area) -> NeuralRun | None:
+    """Train with the current settings; the run (kept and logged), or None after showing why
+    not. The user's previous run is kept either way."""
+    try:
+        run = train(words, n, SETTINGS.values, area)
+    except TrainingDiverged as error:
+        area.error(f"{literal(str(error))} Your previous run is kept.", icon=":material/warning:")
+        return None
+    except ValueError as error:
+        area.error(
+            f"The net could not be trained: {literal(str(error))}", icon=":material/error:"
+        )
+        return None
+    if run.method == "engine":
+        state.engine_pace = run.seconds_per_step
+    state.keep_net(run)
+    log_run(state, words, run)
+    return run
+
+
+def log_run(state: BigramState, words: WordSet, run: NeuralRun) -> None:
+    """Add a finished training run to this user's run log, for the compare panel."""
+    model = run.model
+    train_curve = model.data_loss_history
+    frames = [pd.DataFrame({"step": range(len(train_curve)), "value": train_curve})]
+    frames[0]["series"] = "train"
+    if "dev" in model.eval_history:
+        dev = model.eval_history["dev"]
+        frames.append(pd.DataFrame({"step": range(len(dev)), "value": dev, "series": "dev"}))
+    settings = {"words": words.label, "n": run.n} | run.settings()
+    settings["method"] = METHOD_LABELS[run.method]
+    summary = {
+        "NLL train": run.nll["train"],
+        "NLL dev": run.nll["dev"],
+        "ms per step": run.seconds_per_step * 1000,
+    }
+    state.run_log.record(settings, pd.concat(frames, ignore_index=True), summary)
+
+
+def _method_note(state: BigramState, method: str, n: int) -> None:
+    """What the chosen method will do, and how long the engine will take, before Train."""
+    if method != "engine":
+        return
+    if n != 2:
+        st.caption(
+            f"Our engine trains bigrams (n = 2) only: for n = {n} the net trains with torch."
+        )
+        return
+    pace, measured = state.engine_seconds_per_step()
+    where = "your last engine run" if measured else "an estimate"
+    steps = SETTINGS["steps"]
+    st.caption(
+        f"Lesson 1's scalar engine: each of the 729 weights a Value, the same loss and initial "
+        f"weights as torch. About {pace * 1000:.1f} ms per step ({where}), so {steps:,} steps "
+        f"take about {pace * steps:,.1f} s; torch then trains the same net (a fraction of a "
+        "second) to compare the two."
+    )
+
+
+def describe_training(run: NeuralRun) -> str:
+    """'lr 50, 500 steps, reg 0.001, seed 2147483647, torch', leaving out what is unknown."""
+    parts = [
+        f"lr {run.lr:g}" if run.lr is not None else "",
+        f"{run.steps:,} steps" if run.steps is not None else "",
+        f"reg {run.reg:g}" if run.reg is not None else "",
+        f"seed {run.seed}" if run.seed is not None else "",
+        METHOD_LABELS.get(run.method, ""),
+    ]
+    shown = ", ".join(part for part in parts if part)
+    return shown or "no training settings in the file"
+
+
+def _describe_run(run: NeuralRun, n: int, fit: CountsFit) -> None:
+    if run.source:
+        st.caption(
+            f"Shown: the net loaded from {literal(run.source)} ({describe_training(run)}). "
+            "Press Train to train one with the settings above."
+        )
+    elif wanted_settings(n) != run.settings():
+        st.caption(
+            f"Shown: the run with {describe_training(run)}. Press Train to use the new settings."
+        )
+    gap = run.nll["train"] - fit.nll["train"]
+    if run.source:
+        done = f"Loaded from {literal(run.source)}"
+    else:
+        steps = len(run.model.loss_history)
+        done = f"After {steps} steps with {METHOD_LABELS[run.method]} ({run.seconds * 1000:,.0f} ms)"
+    st.markdown(
+        f"{done}: data loss on train **{format_nll(run.nll['train'])}** ({gap:+.4f} from the "
+        f"counts model's {format_nll(fit.nll['train'])}), dev {format_nll(run.nll['dev'])}."
+    )
+
+
+def _weights_vs_log_counts(
+    state: BigramState, words: WordSet, n: int, fit: CountsFit, run: NeuralRun
+) -> None:
+    itos = words.vocab.itos
+    prefix, _ = slice_prefix(n, SETTINGS["prefix"], words.vocab)
+    smoothing = fit.model.smoothing
+    centre = SETTINGS.widget("centre")
+    labels = [prefix + ch for ch in itos]
+
+    def build():
+        counts = count_slice(fit.model, prefix)
+        logits = logit_slice(run.model, prefix)
+        with np.errstate(divide="ignore"):
+            log_counts = np.log(counts + smoothing)
+        gap = row_constant_gap(logits, counts, smoothing, labels, itos)
+        if centre:
+            logits, log_counts = centred(logits), centred(log_counts)
+        finite = np.concatenate([logits[np.isfinite(logits)], log_counts[np.isfinite(log_counts)]])
+        bound = float(np.abs(finite).max()) if centre and finite.size else None
+        domain = (-bound, bound) if bound else None
+        name = "W" if n == 2 else "logits (x @ W)"
+        log_title = f"log(counts + {smoothing:g})"
+        left = value_heatmap(logits, labels, itos, title=name, domain=domain)
+        right = value_heatmap(log_counts, labels, itos, title=log_title, domain=domain)
+        return vega_lite_spec(left), vega_lite_spec(right), gap
+
+    key = (run.ident, fit.model.smoothing, words.key, prefix, centre)
+    left_spec, right_spec, gap = state.charts.get("weights", key, build)
+    left, right = st.columns(2)
+    left.vega_lite_chart(spec=dict(left_spec), width="stretch")
+    right.vega_lite_chart(spec=dict(right_spec), width="stretch")
+    if math.isnan(gap.largest):
+        return
+    st.caption(
+        f"W learns log-counts up to a constant in each row (softmax ignores such a constant). "
+        f"With the row constants taken out they differ by {gap.typical:.3f} on average over the "
+        f"training {ngram_word(n)}, and by at most {gap.largest:.2f}, at "
+        f"{literal(repr(gap.where))} (seen {gap.where_count:,} times): rare pairs get tiny "
+        "gradients and converge last. Try k = 0, reg = 0 and 5,000 steps."
+    )
+
+
+def engine_vs_torch(state: BigramState, run: NeuralRun) -> None:
+    """Both loss curves overlaid, their largest difference, and each one's time per step."""
+    twin = run.torch_twin
+    engine = run.model.loss_history
+    if twin.failure:
+        st.warning(
+            f"torch could not train the same settings: {literal(twin.failure)}",
+            icon=":material/warning:",
+        )
+        return
+    gaps = [abs(a - b) for a, b in zip(engine, twin.history, strict=True)]
+    if not gaps:
+        return
+    worst = max(range(len(gaps)), key=gaps.__getitem__)
+    # CPU time of the training thread: what each method costs, whatever else the server does.
+    engine_ms = run.cpu_seconds_per_step * 1000
+    torch_ms = twin.elapsed.cpu / len(twin.history) * 1000
+    st.markdown("**Our engine vs torch**: the same net, the same initial W, the same loss.")
+    state.charts.draw(
+        "engine-vs-torch",
+        run.ident,
+        lambda: engine_torch_curves(engine, twin.history),
+        width="stretch",
+    )
+    state.charts.draw(
+        "engine-torch-gaps",
+        run.ident,
+        lambda: engine_torch_gaps(engine, twin.history),
+        width="stretch",
+    )
+    st.markdown(
+        f"Largest |engine − torch| **{gaps[worst]:.1e}** (step {worst}) · CPU time per step: "
+        f"our engine **{engine_ms:.2f} ms**, torch **{torch_ms:.3f} ms**"
+    )
+    st.caption(
+        "torch works in float32 (about 7 significant digits), the engine in Python's float64, "
+        f"so what is left between them is rounding. torch is about {engine_ms / torch_ms:,.0f}x "
+        "faster: one tensor operation does what the engine does one Value at a time (729 "
+        "weights, about a thousand nodes per row of W). Times are the CPU time of the whole "
+        "training run (encoding included, the page's progress redraws left out) divided by "
+        "the steps; on a busy server the clock runs longer than that."
+    )

@@ -1,0 +1,92 @@
+"""The Bigram page's first panel: where the words come from, and what they look like."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from models.ngram import ngrams_of
+from ui.bigram.data import WordSet, clean_word, selected_words, word_problem
+from ui.bigram.settings import SETTINGS, ngram_word
+from ui.bigram.charts import length_histogram
+from ui.bigram.state import BigramState
+from ui.text import in_code, literal
+
+UPLOADER_KEY = "bigram.uploader"
+LINK_NOTE = (
+    "A share link carries this page's settings but not your file: whoever opens it is asked "
+    "for the same file and sees the built-in names until they load it."
+)
+
+
+def data_panel(state: BigramState) -> WordSet:
+    """Where the words come from, and what they look like."""
+    with st.container(border=True):
+        st.subheader("The words", anchor=False)
+        controls, stats = st.columns([2, 3], gap="large")
+        with controls:
+            words = _choose_words(state)
+            SETTINGS.widget("word")
+        with stats:
+            _word_stats(state, words)
+    return words
+
+
+def _choose_words(state: BigramState) -> WordSet:
+    uploaded = None
+    if SETTINGS.widget("data") == "upload":
+        st.caption(LINK_NOTE)
+        st.sidebar.caption(f":material/link_off: {LINK_NOTE}")
+        file = st.file_uploader(
+            "A UTF-8 text file with one word per line, like the lecture's names.txt",
+            type=["txt"],
+            key=UPLOADER_KEY,
+            on_change=BigramState.press,
+            args=("upload-words",),
+        )
+        upload = state.upload
+        if upload.error:
+            st.error(upload.error, icon=":material/error:")
+        uploaded = upload.words
+        if uploaded is None:
+            st.info(
+                "Until a file is loaded, the built-in names below are used.",
+                icon=":material/info:",
+            )
+        elif file is None:
+            label = literal(uploaded.label)
+            st.caption(f"Using the {label} loaded earlier; upload a file to replace it.")
+    if uploaded is None:
+        SETTINGS.widget("year")
+        SETTINGS.widget("sex")
+        SETTINGS.widget("top_n")
+    return selected_words(state.upload)
+
+
+def _word_stats(state: BigramState, words: WordSet) -> None:
+    n = SETTINGS["n"]
+    st.markdown(f"**{literal(words.label[0].upper() + words.label[1:])}**")
+    ngram_total = state.charts.get(
+        "ngram-total", words.key, lambda: sum(len(w) + 1 for w in words.words)
+    )
+    splits = words.splits
+    a, b, c = st.columns(3)
+    a.metric("words", f"{len(words.words):,}")
+    b.metric(ngram_word(n), f"{ngram_total:,}", help="One per character, plus the end '.'.")
+    c.metric("vocabulary", len(words.vocab), help="The characters, with '.' for start/end.")
+    st.caption(
+        f"Split (shuffled with seed 42, cut at 80% and 90%): {len(splits.train):,} train, "
+        f"{len(splits.dev):,} dev, {len(splits.test):,} test words."
+    )
+    state.charts.draw(
+        "length-histogram", words.key, lambda: length_histogram(words.words), width="stretch"
+    )
+    word = clean_word(SETTINGS["word"])
+    problem = word_problem(word, words.vocab)
+    if problem:
+        st.warning(f"{literal(word) or 'The word'}: {problem}", icon=":material/spellcheck:")
+    else:
+        grams = " ".join(ngrams_of(word, n))
+        st.markdown(
+            f"The {ngram_word(n)} of **{literal(word)}**: {in_code(grams)}: each predicts its "
+            f"last character from the {n - 1} before it."
+        )

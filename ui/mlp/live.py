@@ -1,0 +1,235 @@
+"""The MLP page's live view: progress, curves and the decision boundary, redrawn while it
+trains.
+
+While a run is training, the live view is a fragment with `run_every`. Each run of it trains in
+chunks (at most STEPS_PER_UPDATE steps or CHUNK_SECONDS) and redraws the progress, curves and
+boundary in place after every chunk, for about RUN_SECONDS; then the browser's timer starts the
+next fragment run. Any click or widget change interrupts it at the next redraw (Streamlit stops
+a run at its next element), so the page stays responsive, and the trainer is never left half
+way through a step (no element is drawn inside a step). When training ends (finished, diverged
+or paused), the page reruns as a whole once, which redraws the buttons and stops the timer.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import streamlit as st
+
+from engine.graph import to_dot
+from models.mlp_training import MAX_GRAPH_NODES, count_parameters, evaluate, point_loss_graph
+from ui.charts import chart_height, line_chart
+from ui.mlp.charts import (
+    curve_frames,
+    decision_boundary_chart,
+    grid_frame,
+    points_frame,
+    predictions_table,
+    weights_table,
+)
+from ui.mlp.run import settle
+from ui.mlp.settings import SETTINGS, architecture
+from ui.mlp.state import MlpState, TrainingRun
+from ui.text import in_code, literal
+
+# Each live update trains at most this many steps or this long (a slow network still redraws
+# after one step), so the boundary moves in small steps while a redraw's cost stays amortised.
+STEPS_PER_UPDATE = 10
+CHUNK_SECONDS = 0.25
+RUN_SECONDS = 1.0  # live updates per script run: up to about this long
+TICK_SECONDS = 0.05  # how soon the browser asks for the next chunk
+STATUS_WORDS = {
+    "ready": "not trained yet",
+    "training": "training",
+    "paused": "paused",
+    "done": "finished",
+    "diverged": "stopped: diverged",
+}
+
+
+def live_view(state: MlpState) -> None:
+    """The run's progress, charts and graph; while training, trains and redraws in chunks."""
+    st.fragment(run_every=TICK_SECONDS if state.training else None)(_live_body)()
+
+
+def _live_body() -> None:
+    state = MlpState.get()
+    run = state.run
+    if run is None:
+        return
+    was_training = run.status == "training"
+    view = st.empty()
+    # The graph and the weights are computed only while their expander is open.
+    graph_box = st.expander(
+        "Computation graph of one point's loss",
+        key="mlp.graph-open",
+        on_change="rerun",
+        icon=":material/account_tree:",
+    )
+    graph_slot = graph_box.empty()
+    weights_box = st.expander(
+        "Weights", key="mlp.weights-open", on_change="rerun", icon=":material/table:"
+    )
+    started = time.perf_counter()
+    follow = graph_box.open and graph_dot(run, SETTINGS["point"]) is not None
+    per_update = 1 if follow else STEPS_PER_UPDATE
+    while True:
+        if run.status == "training":
+            run.advance(CHUNK_SECONDS, per_update)
+            settle(state, run)
+        with view.container():
+            draw_run(run)
+        if graph_box.open:
+            with graph_slot.container():
+                # An open graph is followed step by step; a closed one costs nothing.
+                per_update = 1 if draw_graph(run) else STEPS_PER_UPDATE
+        # Redraw in place for a while before handing back to the fragment's timer: each
+        # rerun costs a round trip to the browser.
+        if run.status != "training" or time.perf_counter() - started > RUN_SECONDS:
+            break
+    if weights_box.open:
+        with weights_box:
+            if run.status == "training":  # a table nobody can read while it changes
+                st.caption("Shown when training pauses or ends.")
+            else:
+                table = weights_table(run.trainer.model, run.trainer.initial_weights)
+                st.dataframe(table, hide_index=True, width="stretch")
+    if was_training and run.status != "training":
+        st.rerun()  # redraw the buttons and stop the fragment's timer
+
+
+def status_text(run: TrainingRun) -> str:
+    trainer = run.trainer
+    if run.imported is not None:
+        return (
+            f"Imported from {literal(run.imported)}: the saved weights, not trained here. "
+            f"Train starts a new run of {trainer.config.steps} steps from the seed's weights."
+        )
+    rate = f" · {run.steps_per_second:.0f} steps/s" if run.steps_per_second is not None else ""
+    text = f"Step {trainer.steps_done} of {trainer.config.steps} · {STATUS_WORDS[run.status]}"
+    text += rate
+    compute = trainer.compute_seconds
+    if trainer.steps_done and compute > 0:
+        text += f" (training alone: {trainer.steps_done / compute:.0f} steps/s)"
+    return text
+
+
+def draw_run(run: TrainingRun) -> None:
+    trainer = run.trainer
+    st.progress(min(trainer.steps_done / trainer.config.steps, 1.0), text=status_text(run))
+    if trainer.divergence is not None:
+        st.error(trainer.divergence.message, icon=":material/warning:")
+    draw_metrics(run)
+    left, right = st.columns([3, 2])
+    with left:
+        if trainer.nin == 2:
+            chart = decision_boundary_chart(
+                grid_frame(trainer.model, run.train, run.test), points_frame(run.train, run.test)
+            )
+            st.altair_chart(chart, width="stretch")
+            st.caption(
+                "Background: the network's score (blue: predicts +1, red: predicts -1, white: "
+                "the boundary). Training points filled, test points hollow."
+            )
+        else:
+            st.markdown("**Predictions** (3-D inputs: no boundary to draw)")
+            table = predictions_table(trainer.model, run.train, run.test)
+            st.dataframe(table, hide_index=True, width="stretch")
+    with right:
+        loss_data, accuracy_data = curve_frames(trainer.history, trainer.full_batch)
+        if loss_data.empty:
+            st.caption("The loss and accuracy curves appear when training starts.")
+            return
+        for data, title, height in ((loss_data, "Loss", 200), (accuracy_data, "Accuracy", 160)):
+            chart = line_chart(
+                data,
+                x="step",
+                y="value",
+                series="curve",
+                title=title,
+                y_title=title.lower(),
+                height=chart_height(height),
+            )
+            st.altair_chart(chart, width="stretch")
+
+
+def draw_metrics(run: TrainingRun) -> None:
+    """The last step's figures in one line (metric tiles get cut off in narrow columns)."""
+    history = run.trainer.history
+    if run.imported is not None:
+        draw_imported_metrics(run)
+    if not history:
+        return
+    last = history[-1]
+    parts = [
+        f"loss at step {last.step} **{_fmt(last.loss, '.6g')}**",
+        f"train accuracy **{_fmt(last.train_accuracy, '.1%')}**",
+    ]
+    if last.test_accuracy is not None:
+        parts.append(f"test accuracy **{_fmt(last.test_accuracy, '.1%')}**")
+    parts.append(f"learning rate **{_fmt(last.learning_rate, '.4g')}**")
+    st.markdown(" · ".join(parts))
+    st.caption(
+        f"The loss of step {last.step}'s batch, L2 included, before its update (the figure "
+        f"micrograd's demo prints), to the last digit: {in_code(repr(last.loss))}"
+    )
+
+
+def draw_imported_metrics(run: TrainingRun) -> None:
+    """How the imported network does on the data the settings describe."""
+    trainer, config = run.trainer, run.trainer.config
+    loss, accuracy = evaluate(
+        trainer.model, trainer.X_train, trainer.y_train, config.loss, config.l2
+    )
+    parts = [
+        f"on this data: train loss **{_fmt(loss, '.6g')}**",
+        f"train accuracy **{_fmt(accuracy, '.1%')}**",
+    ]
+    if trainer.X_test:
+        _, test_accuracy = evaluate(
+            trainer.model, trainer.X_test, trainer.y_test, config.loss, config.l2
+        )
+        parts.append(f"test accuracy **{_fmt(test_accuracy, '.1%')}**")
+    st.markdown("Imported network " + " · ".join(parts))
+
+
+def _fmt(value: float, spec: str) -> str:
+    return format(value, spec) if math.isfinite(value) else str(value)
+
+
+def draw_graph(run: TrainingRun) -> bool:
+    """One point's loss graph, or why it is not drawn; True if it was drawn."""
+    dot = graph_dot(run, SETTINGS["point"])
+    if dot is None:
+        config, nin = run.trainer.config, run.trainer.nin
+        st.caption(
+            f"Drawn for networks whose graph for one point has at most {MAX_GRAPH_NODES} "
+            f"values (2-2-1, 2-3-1 or 2-4-1, say); this {architecture(nin, config)} network "
+            f"has {count_parameters(nin, config)} parameters, too many to read."
+        )
+        return False
+    index = min(SETTINGS["point"], len(run.train)) - 1
+    x, label = run.train.X[index], run.train.y[index]
+    where = ", ".join(f"{v:.3f}" for v in x)
+    st.caption(
+        f"The loss of training point {index + 1} of {len(run.train)} (x = ({where}), label "
+        f"{label:+d}) with the current weights: each box shows a value and d loss / d value "
+        "(blue positive, red negative). While this is open, training redraws after every "
+        "step; close it to train faster."
+    )
+    st.graphviz_chart(dot, width="stretch")
+    return True
+
+
+def graph_dot(run: TrainingRun, point: int) -> str | None:
+    """DOT text of the chosen training point's loss, or None for a network too large."""
+    index = min(point, len(run.train)) - 1
+    root = point_loss_graph(
+        run.trainer.model, run.train.X[index], run.train.y[index], run.trainer.config.loss
+    )
+    if root is None:
+        return None
+    return to_dot(
+        root, color_by_grad=True, rankdir="TB", number_format=".3f", max_nodes=MAX_GRAPH_NODES
+    )

@@ -1,0 +1,47 @@
+"""The Neuron page's computation graph: every node's value and gradient, coloured by sign."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+
+from engine import Value
+from engine.graph import GraphTooLargeError, to_dot, topological_order
+from ui.neuron.problem import Problem
+from ui.neuron.settings import GRAPH_LIMIT
+from ui.text import in_code
+
+LEGEND = (
+    "Each box: label | data | grad (d output / d node). Fill: "
+    ":blue-background[positive gradient] :red-background[negative gradient], paler = smaller "
+    "|grad|, white = 0."
+)
+
+
+def backpropagated(problem: Problem) -> tuple[Value, dict[str, Value]]:
+    root, leaves = problem.graph()
+    root.backward()
+    return root, leaves
+
+
+def show_graph(dot_source: Callable[[], str], size: int) -> None:
+    """Draw a graph, or say why not when it is too large to lay out and read."""
+    try:
+        st.graphviz_chart(dot_source(), width="stretch")
+    except GraphTooLargeError:
+        st.info(
+            f"This graph has {size} values. Drawing more than {GRAPH_LIMIT} takes the "
+            "browser long and leaves every box too small to read, so only the numbers are "
+            "shown; try a shorter formula to see the graph.",
+            icon=":material/info:",
+        )
+
+
+def show_full_graph(problem: Problem, root: Value) -> None:
+    metric, formula = st.columns([1, 4], vertical_alignment="center")
+    metric.metric(f"Output {problem.output_label}", f"{root.data:.4f}")
+    formula.markdown(f"Drawn: {in_code(problem.expression.text)}")
+    size = len(topological_order(root))
+    show_graph(lambda: to_dot(root, color_by_grad=True, max_nodes=GRAPH_LIMIT), size)
+    st.caption(LEGEND)

@@ -1,0 +1,48 @@
+"""The one place the app uses names that Streamlit does not publish.
+
+Each use says why no public way exists. tests/test_streamlit_private.py checks every name here
+against the installed Streamlit, so an upgrade that moves one fails a test instead of
+breaking a page (each use also falls back to doing without, see below).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from streamlit import config
+
+
+def leave_legacy_pages_mode() -> bool:
+    """Switch a fresh server out of its legacy pages/ folder mode; True if it was in it.
+
+    Because the page folder is called pages/, a freshly started server treats the app as a
+    legacy pages/ app until some session has called st.navigation: a share link such as
+    /neuron?w1=2 would then run the page alone, without dashboard.py's page config and
+    navigation. Streamlit has no public switch for this; st.navigation clears the same flag
+    when it runs. Under AppTest nothing changes (AppTest resets the flag before every run,
+    and its runs of a page alone are what the tests want).
+    """
+    if config.get_option("global.appTest"):
+        return False
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:  # a later Streamlit: the direct link shows the page without nav
+        return False
+    if getattr(PagesManager, "uses_pages_directory", False):
+        PagesManager.uses_pages_directory = False
+        return True
+    return False
+
+
+def vega_lite_spec(chart: Any) -> dict[str, Any]:
+    """The Vega-Lite spec Streamlit makes of an Altair chart, its data already in Arrow form.
+
+    Converting a chart (validating it, serialising its data) costs 5-25 ms; a page that keeps
+    the result skips that work on reruns that did not change the chart. st.altair_chart does
+    this conversion on every call and has no public way to hand back its result.
+    """
+    try:
+        from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
+    except ImportError:  # plain Altair output draws the same chart, with inline data
+        return chart.to_dict()
+    return _convert_altair_to_vega_lite_spec(chart)

@@ -1,0 +1,41 @@
+"""User and file text shown literally inside Markdown: never as formatting, links or images.
+
+Streamlit renders Markdown in st.markdown, st.caption, messages, labels and help text. Text
+that came from a user, a link or a file goes through `literal` (as prose) or `in_code` (inside
+a code span) before it is put into any of them, so that `**x**`, `[a](https://...)`,
+`![](https://...)`, `$x$`, `:red[x]` or `# x` show as typed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Every ASCII punctuation character may be backslash-escaped in CommonMark; these are the
+# ones Streamlit's Markdown gives a meaning to (emphasis, code, links, images, headings,
+# lists, tables, math `$`, directives and icons `:red[...]` `:material/x:`, HTML `<`).
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=&\"'])")
+_LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029\x0b\x0c\x85]+")
+
+
+def one_line(text: str) -> str:
+    """Line breaks and other control characters as visible marks, so text stays on one line
+    (a line break could start a heading or a list in Markdown)."""
+    text = _LINE_BREAKS.sub(" ⏎ ", text)
+    return "".join(
+        f"\\u{ord(ch):04x}" if unicodedata.category(ch) in {"Cc", "Cf"} else ch for ch in text
+    )
+
+
+def literal(text: str) -> str:
+    """`text` escaped for Markdown prose: it shows exactly as written, on one line."""
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", one_line(text))
+
+
+def in_code(text: str, limit: int | None = None) -> str:
+    """`text` as a Markdown code span (monospace, nothing inside it formats), shortened to
+    `limit` characters. A backtick would end the span, so it shows as a prime."""
+    text = one_line(text)
+    if limit is not None and len(text) > limit:
+        text = text[:limit] + "…"
+    return "`" + text.replace("`", "ʹ") + "`"
