@@ -1,4 +1,4 @@
-"""models/ngram_engine.py: the bigram net trained by our scalar engine agrees with torch."""
+"""models/ngram/engine_training.py: the bigram net trained by our scalar engine agrees with torch."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import torch
 
 from engine import Value
 from models.ngram import FIT_METHODS, CountNGram, NeuralNGram, TrainingDiverged
-from models.ngram_engine import (
+from models.ngram.engine_training import (
     EngineTrainingDiverged,
     bigram_nll,
     engine_bigram_loss,
@@ -104,7 +104,7 @@ def test_no_torch_in_the_engine_path():
     import ast
     from pathlib import Path
 
-    source = Path("models/ngram_engine.py")
+    source = Path("models/ngram/engine_training.py")
     tree = ast.parse((Path(__file__).parent.parent / source).read_text())
     imported = {
         alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)

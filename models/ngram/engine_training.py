@@ -13,7 +13,7 @@ because an example's loss depends only on its (input, next) pair. So a step cost
 thousand scalar operations per row (27 exps, a sum, a log and a dot product) instead of one
 row per example. The loss adds reg * mean(W**2), as in the lecture.
 
-`NeuralNGram.fit(..., method="engine")` in models/ngram.py trains through this module.
+`NeuralNGram.fit(..., method="engine")` in models/ngram/ trains through this module.
 """
 
 from __future__ import annotations

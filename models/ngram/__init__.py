@@ -28,7 +28,7 @@ import torch
 import torch.nn.functional as F
 
 from models import torch_runtime
-from models.ngram_engine import EngineTrainingDiverged, run_engine_training
+from models.ngram.engine_training import EngineTrainingDiverged, run_engine_training
 
 torch_runtime.configure()
 
@@ -820,7 +820,7 @@ class NeuralNGram(_NGramModel):
         (context, next character) pairs instead; it gives the same losses (see
         _distinct_pair_loss). method="engine" (bigrams only) trains the same counts with
         our scalar engine instead of torch: W as 729 engine Values, forward and backward
-        through engine/ (see models/ngram_engine.py), from the same initial weights; its
+        through engine/ (see models/ngram/engine_training.py), from the same initial weights; its
         losses agree with "fast" to about 1e-7 (torch computes in float32, the engine in
         float64). If the loss or the weights become inf or NaN, raises TrainingDiverged and
         the model keeps its previous weights.
