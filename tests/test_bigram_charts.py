@@ -203,7 +203,7 @@ def test_largest_difference_names_its_ngram():
     ],
 )
 def test_slice_prefix(n, raw, prefix, complains):
-    from data.vocab import Vocabulary
+    from models.ngram import Vocabulary
 
     vocab = Vocabulary.from_words(["emma", "ava"])
     got, problem = slice_prefix(n, raw, vocab)

@@ -21,9 +21,8 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 
 from data.names import ssa_names
 from data.splits import shuffled_split
-from data.vocab import Vocabulary
 from models.export import export_neural_ngram, import_count_ngram
-from models.ngram import LECTURE_SEED, CountNGram, NeuralNGram, TrainingDiverged
+from models.ngram import LECTURE_SEED, CountNGram, NeuralNGram, TrainingDiverged, Vocabulary
 from tests.apptest_helpers import exception_messages, start_app
 
 PAGE = "pages/bigram.py"

@@ -14,10 +14,9 @@ from __future__ import annotations
 import torch
 
 from data.splits import shuffled_split
-from data.vocab import Vocabulary
 from data.words import parse_word_list
 from models.mlp_training import Trainer
-from models.ngram import NeuralNGram
+from models.ngram import NeuralNGram, Vocabulary
 from tests.apptest_helpers import exception_messages, open_page
 from ui import cache
 from ui.bigram import SPLIT_SEED, ssa_dataset

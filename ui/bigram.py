@@ -26,10 +26,9 @@ import torch
 
 from data.names import DEFAULT_YEAR, FIRST_YEAR, LAST_YEAR, SEXES, ssa_names
 from data.splits import Splits, shuffled_split
-from data.vocab import Vocabulary
 from data.words import parse_word_list
 from engine.value import paused_gc
-from models.ngram import LECTURE_SEED, CountNGram, NeuralNGram, TrainingDiverged
+from models.ngram import LECTURE_SEED, CountNGram, NeuralNGram, TrainingDiverged, Vocabulary
 from ui.bigram_charts import loss_curves
 from ui.cache import shared_resource
 from ui.runs import RunLog
