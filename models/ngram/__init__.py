@@ -1,5 +1,6 @@
 """Character n-gram language models of makemore part 1: one built by counting, one trained as a
-single linear layer with gradient descent, and the sampler they share.
+single linear layer with gradient descent, the sampler they share, and the comparisons between
+them that the Bigram page shows.
 
 Conventions (the lecture's, generalised from bigrams to n-grams):
 - `.` (index 0) marks both ends of a word. A word is padded with n-1 `.` in front and one `.`
@@ -20,12 +21,24 @@ The public API, importable from `models.ngram`:
   of engine_training.py; Example (base.py), what examples_for_word returns
 - sampling (sampling.py): sample_words, sample_walk, WalkStep, inverse_cdf_index,
   LECTURE_SEED, MAX_SAMPLES, MAX_SAMPLE_LENGTH, DEFAULT_MAX_LENGTH
+- comparing the two models (compare.py): slice_prefix, count_slice, logit_slice,
+  RowConstantGap, row_constant_gap, centred, TableDifference, largest_difference
 """
 
 from __future__ import annotations
 
 from models import torch_runtime
 from models.ngram.base import Example
+from models.ngram.compare import (
+    RowConstantGap,
+    TableDifference,
+    centred,
+    count_slice,
+    largest_difference,
+    logit_slice,
+    row_constant_gap,
+    slice_prefix,
+)
 from models.ngram.counts import CountNGram
 from models.ngram.encoding import MAX_ORDER, MAX_TABLE_ENTRIES, ngrams_of
 from models.ngram.neural import MAX_TRAINING_STEPS, NeuralNGram
@@ -58,11 +71,19 @@ __all__ = [
     "CountNGram",
     "Example",
     "NeuralNGram",
+    "RowConstantGap",
+    "TableDifference",
     "TrainingDiverged",
     "Vocabulary",
     "WalkStep",
+    "centred",
+    "count_slice",
     "inverse_cdf_index",
+    "largest_difference",
+    "logit_slice",
     "ngrams_of",
+    "row_constant_gap",
     "sample_walk",
     "sample_words",
+    "slice_prefix",
 ]
