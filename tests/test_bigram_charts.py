@@ -93,8 +93,12 @@ def test_value_heatmap_leaves_infinite_cells_blank_and_shares_a_domain():
 
 
 def test_loss_curves_leave_out_an_infinite_reference_and_zoom_on_the_ends():
-    spec = loss_curves([3.0, 2.6, 2.5], [3.1, 2.7, 2.55],
-                       {"counts, train": 2.45, "counts, dev": math.inf}, zoom=True).to_dict()  # fmt: skip
+    spec = loss_curves(
+        [3.0, 2.6, 2.5],
+        [3.1, 2.7, 2.55],
+        {"counts, train": 2.45, "counts, dev": math.inf},
+        zoom=True,
+    ).to_dict()
     rows = rows_of(spec)
     assert {r["line"] for r in rows if "line" in r} == {"counts, train"}
     assert sum(1 for r in rows if r.get("split") == "dev") == 3
@@ -126,8 +130,9 @@ def test_walk_running_totals_draw_u_and_the_chosen_bar_per_step():
     cumulative = [[0.0, 0.6, 1.0], [0.5, 0.75, 1.0]]
     spec = walk_running_totals(ITOS, cumulative, [0.7, 0.1], ["b", "."]).to_dict()
     assert [layer["mark"]["type"] for layer in spec["layer"]] == ["bar", "rule", "text"]
-    assert all(layer["transform"] == [{"filter": "datum.step === walk_step"}]
-               for layer in spec["layer"])  # fmt: skip
+    assert all(
+        layer["transform"] == [{"filter": "datum.step === walk_step"}] for layer in spec["layer"]
+    )
     rows = rows_of(spec)
     assert {(r["step"], r["u"]) for r in rows if "u" in r} == {(1, 0.7), (2, 0.1)}
     # Step 1: u = 0.7 first falls below the running total at 'b' (1.0), the bar marked chosen.
@@ -162,11 +167,13 @@ def test_probability_rows_hold_every_row_and_show_the_chosen_one():
 def test_engine_and_torch_curves_hold_both_histories_drawn_wide_and_thin():
     spec = engine_torch_curves([3.0, 2.5, 2.4], [3.0, 2.5000002, 2.4000001]).to_dict()
     rows = rows_of(spec)
-    by_method = {m: [r["loss"] for r in rows if r["trained with"] == m]
-                 for m in ("torch", "our engine")}  # fmt: skip
+    by_method = {
+        m: [r["loss"] for r in rows if r["trained with"] == m] for m in ("torch", "our engine")
+    }
     assert by_method == {"torch": [3.0, 2.5000002, 2.4000001], "our engine": [3.0, 2.5, 2.4]}
-    widths = {layer["transform"][0]["filter"]: layer["mark"]["strokeWidth"]
-              for layer in spec["layer"]}  # fmt: skip
+    widths = {
+        layer["transform"][0]["filter"]: layer["mark"]["strokeWidth"] for layer in spec["layer"]
+    }
     assert sorted(widths.values()) == [1.5, 7]  # torch wide underneath, the engine on top
     with pytest.raises(ValueError, match="same number of steps"):
         engine_torch_curves([1.0], [1.0, 2.0])

@@ -142,8 +142,14 @@ def test_a_nudge_moves_the_output_the_way_asked_by_about_step_times_grad_squared
 
 
 def test_a_nudge_stays_within_the_limits_and_says_which_were_cut():
-    result = nudge({"a": 9.9, "b": 0.0}, {"a": 50.0, "b": 1.0}, ["a", "b"], 0.1, direction=1,
-                   limits=(-10.0, 10.0))  # fmt: skip
+    result = nudge(
+        {"a": 9.9, "b": 0.0},
+        {"a": 50.0, "b": 1.0},
+        ["a", "b"],
+        0.1,
+        direction=1,
+        limits=(-10.0, 10.0),
+    )
     assert result.values == {"a": 10.0, "b": 0.1}
     assert result.clipped == ("a",)
 

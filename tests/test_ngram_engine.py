@@ -115,12 +115,15 @@ def test_no_torch_in_the_engine_path():
     source = Path("models/ngram/engine_training.py")
     tree = ast.parse((Path(__file__).parent.parent / source).read_text())
     imported = {
-        alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
+        alias.name.split(".")[0]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
         for alias in node.names
     } | {
-        node.module.split(".")[0] for node in ast.walk(tree)
+        node.module.split(".")[0]
+        for node in ast.walk(tree)
         if isinstance(node, ast.ImportFrom) and node.module
-    }  # fmt: skip
+    }
     assert "torch" not in imported and "numpy" not in imported
 
 
@@ -134,10 +137,11 @@ def test_fit_with_the_engine_agrees_with_the_torch_fast_path_on_names(names_txt)
     dev = words[::10]
     models = {method: NeuralNGram(n=2, seed=2147483647) for method in ("engine", "fast")}
     histories = {
-        method: model.fit(words, steps=50, lr=50.0, reg=0.01, method=method,
-                          eval_words={"dev": dev})
+        method: model.fit(
+            words, steps=50, lr=50.0, reg=0.01, method=method, eval_words={"dev": dev}
+        )
         for method, model in models.items()
-    }  # fmt: skip
+    }
     engine, fast = models["engine"], models["fast"]
     assert histories["engine"][0] == pytest.approx(3.7686, abs=5e-5)  # the lecture's step 0
     assert len(histories["engine"]) == len(histories["fast"]) == 50
@@ -158,8 +162,14 @@ def test_fit_with_the_engine_calls_on_step_and_can_stop_early():
     words = ["emma", "olivia", "ava", "mia"]
     seen = []
     model = NeuralNGram(n=2, seed=3)
-    history = model.fit(words, steps=20, lr=5.0, reg=0.0, method="engine",
-                        on_step=lambda step, loss: seen.append((step, loss)) or step < 4)  # fmt: skip
+    history = model.fit(
+        words,
+        steps=20,
+        lr=5.0,
+        reg=0.0,
+        method="engine",
+        on_step=lambda step, loss: seen.append((step, loss)) or step < 4,
+    )
     assert [step for step, _ in seen] == [0, 1, 2, 3, 4]
     assert [loss for _, loss in seen] == history == list(model.loss_history)
     reference = NeuralNGram(n=2, seed=3)
