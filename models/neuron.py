@@ -6,7 +6,8 @@
 - `neuron_formula` is the same neuron as formula text, for computations that must not share
   the engine's graph (torch's gradients, finite differences).
 - `nudge` is one step of gradient ascent or descent on chosen leaves: training in miniature.
-- `parabola` and friends are the function the lecture opens with, f(x) = 3x^2 - 4x + 5.
+- `parabola` and friends are the function the lecture opens with, f(x) = 3x^2 - 4x + 5;
+  `difference_table` estimates its slope for every step h in `H_CHOICES`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+import pandas as pd
+
 from engine import Value
 
 ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear")
@@ -22,6 +25,8 @@ ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear")
 LECTURE_NEURON = {"x1": 2.0, "x2": 0.0, "w1": -3.0, "w2": 1.0, "b": 6.8813735870195432}
 NEURON_LEAVES = ("x1", "w1", "x2", "w2", "b")  # in the order the lecture creates them
 NEURON_WEIGHTS = ("w1", "w2", "b")  # what training changes; x1, x2 are data
+# Finite-difference steps to try: down to where rounding error (about 1e-16 / h) wins.
+H_CHOICES = (1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-10, 1e-12)
 
 
 def _check_activation(activation: str) -> None:
@@ -139,3 +144,28 @@ def forward_difference(f: Callable[[float], float], x: float, h: float) -> float
 def central_difference(f: Callable[[float], float], x: float, h: float) -> float:
     """(f(x + h) - f(x - h)) / 2h; its error shrinks like h^2 (until rounding takes over)."""
     return (f(x + h) - f(x - h)) / (2 * h)
+
+
+def h_label(h: float) -> str:
+    """A step h as a power of ten: 1e-6 -> "1e-6"."""
+    return f"1e{round(math.log10(h))}"
+
+
+def difference_table(x: float) -> pd.DataFrame:
+    """The slope of `parabola` at x by forward and central differences for every h in
+    H_CHOICES, beside their errors from the exact slope."""
+    exact = parabola_slope(x)
+    rows = []
+    for h in H_CHOICES:
+        forward = forward_difference(parabola, x, h)
+        central = central_difference(parabola, x, h)
+        rows.append(
+            {
+                "h": h_label(h),
+                "forward (f(x+h) - f(x)) / h": forward,
+                "forward error": abs(forward - exact),
+                "central (f(x+h) - f(x-h)) / 2h": central,
+                "central error": abs(central - exact),
+            }
+        )
+    return pd.DataFrame(rows)

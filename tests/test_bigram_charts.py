@@ -1,5 +1,5 @@
-"""Chart builders of the Bigram page (ui/bigram_charts.py) and the table helpers behind them
-(ui/bigram.py), checked on small hand-made tables."""
+"""Chart builders of the Bigram page (ui/bigram_charts.py), checked on small hand-made tables.
+The table comparisons behind them are tested in test_ngram_compare.py."""
 
 from __future__ import annotations
 
@@ -7,9 +7,7 @@ import math
 
 import numpy as np
 import pytest
-import torch
 
-from ui.bigram import centred, largest_difference, row_constant_gap, slice_prefix
 from ui.bigram_charts import (
     HEATMAP_SELECTION,
     OUTLINED_ROW,
@@ -95,8 +93,12 @@ def test_value_heatmap_leaves_infinite_cells_blank_and_shares_a_domain():
 
 
 def test_loss_curves_leave_out_an_infinite_reference_and_zoom_on_the_ends():
-    spec = loss_curves([3.0, 2.6, 2.5], [3.1, 2.7, 2.55],
-                       {"counts, train": 2.45, "counts, dev": math.inf}, zoom=True).to_dict()  # fmt: skip
+    spec = loss_curves(
+        [3.0, 2.6, 2.5],
+        [3.1, 2.7, 2.55],
+        {"counts, train": 2.45, "counts, dev": math.inf},
+        zoom=True,
+    ).to_dict()
     rows = rows_of(spec)
     assert {r["line"] for r in rows if "line" in r} == {"counts, train"}
     assert sum(1 for r in rows if r.get("split") == "dev") == 3
@@ -128,8 +130,9 @@ def test_walk_running_totals_draw_u_and_the_chosen_bar_per_step():
     cumulative = [[0.0, 0.6, 1.0], [0.5, 0.75, 1.0]]
     spec = walk_running_totals(ITOS, cumulative, [0.7, 0.1], ["b", "."]).to_dict()
     assert [layer["mark"]["type"] for layer in spec["layer"]] == ["bar", "rule", "text"]
-    assert all(layer["transform"] == [{"filter": "datum.step === walk_step"}]
-               for layer in spec["layer"])  # fmt: skip
+    assert all(
+        layer["transform"] == [{"filter": "datum.step === walk_step"}] for layer in spec["layer"]
+    )
     rows = rows_of(spec)
     assert {(r["step"], r["u"]) for r in rows if "u" in r} == {(1, 0.7), (2, 0.1)}
     # Step 1: u = 0.7 first falls below the running total at 'b' (1.0), the bar marked chosen.
@@ -144,71 +147,6 @@ def test_network_diagram_names_the_lectures_layer(n, inputs):
     assert dot.startswith("digraph") and dot.rstrip().endswith("}")
     assert inputs in dot and "no bias" in dot and "softmax" in dot
     assert f"W: {(n - 1) * 27} x 27" in dot
-
-
-# ------------------------------------------------------------------ table helpers
-
-
-def test_row_constant_gap_is_zero_when_W_is_log_counts_plus_row_constants():
-    counts = np.array([[1.0, 4.0, 9.0], [2.0, 2.0, 6.0], [5.0, 1.0, 3.0]])
-    logits = np.log(counts) + np.array([[3.0], [-1.5], [0.25]])  # a constant per row
-    gap = row_constant_gap(logits, counts, 0.0, ["."] + ["a", "b"], ITOS)
-    assert gap.largest == pytest.approx(0.0, abs=1e-12)
-    assert gap.typical == pytest.approx(0.0, abs=1e-12)
-
-
-def test_row_constant_gap_finds_the_cell_that_breaks_the_pattern():
-    counts = np.array([[1.0, 4.0, 9.0], [2.0, 2.0, 6.0], [5.0, 1.0, 3.0]])
-    logits = np.log(counts + 1.0)
-    logits[1, 2] += 0.9  # 'ab' off by 0.9; its row mean moves by 0.3
-    gap = row_constant_gap(logits, counts, 1.0, [".", "a", "b"], ITOS)
-    assert gap.where == "ab" and gap.where_count == 6
-    assert gap.largest == pytest.approx(0.6)
-    # Weighted by counts: row 'a' (counts 2, 2, 6) is off by 0.3, 0.3, 0.6 over 33 n-grams.
-    assert gap.typical == pytest.approx((2 * 0.3 + 2 * 0.3 + 6 * 0.6) / 33)
-
-
-def test_row_constant_gap_skips_cells_of_log_zero():
-    counts = np.array([[0.0, 2.0, 2.0], [1.0, 1.0, 1.0], [3.0, 3.0, 0.0]])
-    logits = np.zeros((3, 3))
-    gap = row_constant_gap(logits, counts, 0.0, [".", "a", "b"], ITOS)
-    assert math.isfinite(gap.largest) and gap.largest == pytest.approx(0.0)
-
-
-def test_centred_removes_each_rows_mean_of_finite_entries():
-    table = np.array([[1.0, 2.0, 3.0], [-math.inf, 4.0, 6.0]])
-    result = centred(table)
-    assert result[0].tolist() == [-1.0, 0.0, 1.0]
-    assert result[1, 0] == -math.inf and result[1, 1:].tolist() == [-1.0, 1.0]
-
-
-def test_largest_difference_names_its_ngram():
-    counts_probs = torch.tensor([[0.2, 0.5, 0.3], [0.1, 0.1, 0.8], [0.3, 0.3, 0.4]])
-    neural_probs = torch.tensor([[0.2, 0.5, 0.3], [0.1, 0.3, 0.6], [0.3, 0.3, 0.4]])
-    difference = largest_difference(counts_probs, neural_probs, ITOS)
-    assert difference.where in {"aa", "ab"}  # both moved by 0.2
-    assert difference.largest == pytest.approx(0.2)
-
-
-@pytest.mark.parametrize(
-    ("n", "raw", "prefix", "complains"),
-    [
-        (2, "anything", "", False),
-        (3, "", ".", False),
-        (3, "e", "e", False),
-        (3, "ee", ".", True),
-        (3, "é", ".", True),
-        (4, "em", "em", False),
-        (4, "e", "..", True),
-    ],
-)
-def test_slice_prefix(n, raw, prefix, complains):
-    from data.vocab import Vocabulary
-
-    vocab = Vocabulary.from_words(["emma", "ava"])
-    got, problem = slice_prefix(n, raw, vocab)
-    assert got == prefix
-    assert (problem is not None) == complains
 
 
 def test_probability_rows_hold_every_row_and_show_the_chosen_one():
@@ -229,11 +167,13 @@ def test_probability_rows_hold_every_row_and_show_the_chosen_one():
 def test_engine_and_torch_curves_hold_both_histories_drawn_wide_and_thin():
     spec = engine_torch_curves([3.0, 2.5, 2.4], [3.0, 2.5000002, 2.4000001]).to_dict()
     rows = rows_of(spec)
-    by_method = {m: [r["loss"] for r in rows if r["trained with"] == m]
-                 for m in ("torch", "our engine")}  # fmt: skip
+    by_method = {
+        m: [r["loss"] for r in rows if r["trained with"] == m] for m in ("torch", "our engine")
+    }
     assert by_method == {"torch": [3.0, 2.5000002, 2.4000001], "our engine": [3.0, 2.5, 2.4]}
-    widths = {layer["transform"][0]["filter"]: layer["mark"]["strokeWidth"]
-              for layer in spec["layer"]}  # fmt: skip
+    widths = {
+        layer["transform"][0]["filter"]: layer["mark"]["strokeWidth"] for layer in spec["layer"]
+    }
     assert sorted(widths.values()) == [1.5, 7]  # torch wide underneath, the engine on top
     with pytest.raises(ValueError, match="same number of steps"):
         engine_torch_curves([1.0], [1.0, 2.0])

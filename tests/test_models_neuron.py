@@ -1,5 +1,6 @@
 """models/neuron.py: the lecture's neuron against the lecture's figures and torch; nudges;
-the lecture's first function and its finite differences against hand-worked derivatives."""
+the lecture's first function, its finite differences and their table against hand-worked
+derivatives."""
 
 from __future__ import annotations
 
@@ -14,12 +15,15 @@ from engine.expr import parse
 from engine.graph import topological_order
 from models.neuron import (
     ACTIVATIONS,
+    H_CHOICES,
     LECTURE_NEURON,
     NEURON_LEAVES,
     NEURON_WEIGHTS,
     build_neuron,
     central_difference,
+    difference_table,
     forward_difference,
+    h_label,
     neuron_formula,
     nudge,
     parabola,
@@ -138,8 +142,14 @@ def test_a_nudge_moves_the_output_the_way_asked_by_about_step_times_grad_squared
 
 
 def test_a_nudge_stays_within_the_limits_and_says_which_were_cut():
-    result = nudge({"a": 9.9, "b": 0.0}, {"a": 50.0, "b": 1.0}, ["a", "b"], 0.1, direction=1,
-                   limits=(-10.0, 10.0))  # fmt: skip
+    result = nudge(
+        {"a": 9.9, "b": 0.0},
+        {"a": 50.0, "b": 1.0},
+        ["a", "b"],
+        0.1,
+        direction=1,
+        limits=(-10.0, 10.0),
+    )
     assert result.values == {"a": 10.0, "b": 0.1}
     assert result.clipped == ("a",)
 
@@ -176,3 +186,15 @@ def test_tiny_steps_lose_precision():
     good = abs(forward_difference(parabola, 3.0, 1e-7) - 14.0)
     bad = abs(forward_difference(parabola, 3.0, 1e-13) - 14.0)
     assert bad > 100 * good
+
+
+def test_difference_table_errors_follow_the_hand_worked_formulas():
+    table = difference_table(3.0)
+    coarse = table[table["h"] == "1e-1"].iloc[0]
+    assert coarse["forward error"] == pytest.approx(0.3, rel=1e-9)  # 3h
+    assert coarse["central error"] < 1e-12  # no h^2 term for a parabola
+    tiny = table[table["h"] == "1e-12"].iloc[0]
+    assert tiny["forward error"] > 1e-5  # rounding: ~1e-16 * f / h
+    # One row per h, labelled as the h slider shows it.
+    assert list(table["h"]) == [h_label(h) for h in H_CHOICES]
+    assert table["h"].iloc[0] == "1e-1" and table["h"].iloc[-1] == "1e-12"

@@ -12,8 +12,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from data.vocab import Vocabulary
-from models.ngram import MAX_TABLE_ENTRIES, CountNGram, bigrams_of, ngrams_of
+from models.ngram import MAX_TABLE_ENTRIES, CountNGram, Vocabulary, ngrams_of
 
 LECTURE_SEED = 2147483647
 
@@ -121,18 +120,17 @@ def test_sampling_reproduces_the_lecture(words, lecture):
 
 
 def test_emma_gives_the_lectures_bigrams():
-    assert bigrams_of("emma") == [".e", "em", "mm", "ma", "a."]
+    assert ngrams_of("emma") == ngrams_of("emma", 2) == [".e", "em", "mm", "ma", "a."]
     assert ngrams_of("emma", 3) == ["..e", ".em", "emm", "mma", "ma."]
     assert ngrams_of("", 2) == [".."]
 
 
-def test_row_is_a_copy_of_the_distribution(words, lecture):
+def test_a_contexts_distribution_is_a_copy_of_the_lectures_row(words, lecture):
     model = CountNGram().fit(words)
-    row = model.row("q")
+    row = model.probs_for_context("q")
     assert torch.equal(row, lecture["P"][lecture["stoi"]["q"]])
-    assert torch.equal(model.probs_for_context("q"), row)
     row.zero_()
-    assert model.row("q").sum() == pytest.approx(1.0)
+    assert model.probs_for_context("q").sum() == pytest.approx(1.0)
 
 
 # ---------------------------------------------------------------- hand-worked n = 3 and 4
@@ -228,9 +226,9 @@ def test_a_given_vocabulary_is_used_as_is():
     assert model.itos == (".", "a", "b", "c")
     assert model.counts[3].sum() == 0  # 'c' is in the table even though unseen
     assert CountNGram(vocab=".abc").fit(["ab"]).itos == model.itos
-    with pytest.raises(ValueError, match=r"'z' in 'zed' is not in the model's vocabulary"):
+    with pytest.raises(ValueError, match=r"'z' in 'zed' is not in the vocabulary"):
         CountNGram(vocab=vocab).fit(["ab", "zed"])
-    with pytest.raises(ValueError, match=r"'d' in 'add' is not in the model's vocabulary"):
+    with pytest.raises(ValueError, match=r"'d' in 'add' is not in the vocabulary"):
         model.nll(["add"])
 
 
@@ -245,7 +243,7 @@ def test_a_given_vocabulary_is_used_as_is():
         (lambda: CountNGram(smoothing=-1), "at least 0"),
         (lambda: CountNGram(smoothing=math.nan), "at least 0"),
         (lambda: CountNGram().nll(["ab"]), "Fit the counts model"),
-        (lambda: CountNGram().fit(["ab"]).row("ab"), "1 character"),
+        (lambda: CountNGram().fit(["ab"]).probs_for_context("ab"), "1 character"),
         (lambda: CountNGram(vocab="ab"), "start with '.'"),
     ],
 )
@@ -268,8 +266,8 @@ def test_read_only_operations_change_nothing(words):
     model.log_probs("emma")
     model.examples_for_word("emma")
     model.sample(10, seed=1, temperature=0.5, top_k=3)
-    model.sample_steps(seed=2)
-    model.row("em")
+    model.sample_walk(seed=2)
+    model.probs_for_context("em")
     model.counts.zero_()  # changing a returned copy
     model.probs.zero_()
     assert torch.equal(model.counts, counts)

@@ -1,4 +1,5 @@
-"""models/ngram_engine.py: the bigram net trained by our scalar engine agrees with torch."""
+"""models/ngram/engine_training.py: the bigram net trained by our scalar engine agrees with
+torch."""
 
 from __future__ import annotations
 
@@ -9,11 +10,11 @@ import torch
 
 from engine import Value
 from models.ngram import FIT_METHODS, CountNGram, NeuralNGram, TrainingDiverged
-from models.ngram_engine import (
+from models.ngram.engine_training import (
     EngineTrainingDiverged,
     bigram_nll,
     engine_bigram_loss,
-    train_bigram_with_engine,
+    run_engine_training,
 )
 
 
@@ -31,13 +32,15 @@ def test_loss_and_gradients_match_torch_autograd_on_random_counts():
     counts[2] = [0] * size  # a character never followed by anything
     initial = [[rng.gauss(0, 2) for _ in range(size)] for _ in range(size)]
     weights = [[Value(w) for w in row] for row in initial]
-    loss = engine_bigram_loss(weights, counts, reg=0.03)
+    loss, data_loss = engine_bigram_loss(weights, counts, reg=0.03)
     loss.backward()
 
     W = torch.tensor(initial, dtype=torch.float64, requires_grad=True)
     reference = torch_reference_loss(W, torch.tensor(counts, dtype=torch.float64), 0.03)
     reference.backward()
     assert loss.data == pytest.approx(reference.item(), abs=1e-12)
+    data_reference = torch_reference_loss(W.detach(), torch.tensor(counts, dtype=torch.float64), 0)
+    assert data_loss.data == pytest.approx(data_reference.item(), abs=1e-12)
     for r in range(size):
         for c in range(size):
             assert weights[r][c].grad == pytest.approx(W.grad[r, c].item(), abs=1e-12)
@@ -57,7 +60,7 @@ def test_bigram_nll_of_plain_numbers_matches_torch():
 
 def test_large_logits_do_not_overflow():
     weights = [[Value(800.0), Value(0.0)], [Value(-800.0), Value(1.0)]]
-    loss = engine_bigram_loss(weights, [[1, 1], [2, 0]], reg=0.0)
+    loss, _ = engine_bigram_loss(weights, [[1, 1], [2, 0]], reg=0.0)
     W = torch.tensor([[800.0, 0.0], [-800.0, 1.0]], dtype=torch.float64)
     expected = torch_reference_loss(
         W, torch.tensor([[1.0, 1.0], [2.0, 0.0]], dtype=torch.float64), 0
@@ -71,7 +74,8 @@ def test_engine_training_agrees_with_torch_over_50_steps_on_names(names_txt):
     torch_model = NeuralNGram(n=2, seed=2147483647)
     torch_history = torch_model.fit(words, steps=50, lr=50.0, reg=0.01)
     initial = torch_model.initial_weights().tolist()
-    engine_history, engine_weights = train_bigram_with_engine(counts, initial, 50, 50.0, 0.01)
+    result = run_engine_training(counts, initial, 50, 50.0, 0.01)
+    engine_history, engine_weights = result.history, result.weights
 
     assert len(engine_history) == len(torch_history) == 50
     assert engine_history[0] == pytest.approx(3.7686, abs=1e-4)  # the lecture's step 0
@@ -84,7 +88,7 @@ def test_a_huge_learning_rate_stops_with_the_step():
     counts = [[0, 5, 1], [3, 0, 2], [4, 4, 0]]
     initial = [[0.1, -0.2, 0.3], [0.0, 0.5, -0.5], [1.0, 0.0, -1.0]]
     with pytest.raises(EngineTrainingDiverged) as caught:
-        train_bigram_with_engine(counts, initial, steps=50, lr=1e300, reg=0.01)
+        run_engine_training(counts, initial, steps=50, lr=1e300, reg=0.01)
     assert "step" in str(caught.value) and "learning rate" in str(caught.value)
     assert caught.value.step < 50
 
@@ -92,10 +96,14 @@ def test_a_huge_learning_rate_stops_with_the_step():
 def test_on_step_can_stop_training_early():
     counts = [[0, 5], [3, 1]]
     seen = []
-    history, _ = train_bigram_with_engine(
-        counts, [[0.0, 0.0], [0.0, 0.0]], steps=10, lr=1.0, reg=0.0,
+    history = run_engine_training(
+        counts,
+        [[0.0, 0.0], [0.0, 0.0]],
+        steps=10,
+        lr=1.0,
+        reg=0.0,
         on_step=lambda step, loss: seen.append(step) or step < 2,
-    )  # fmt: skip
+    ).history
     assert seen == [0, 1, 2] and len(history) == 3
     assert history[1] < history[0]  # gradient descent lowers the loss
 
@@ -104,15 +112,18 @@ def test_no_torch_in_the_engine_path():
     import ast
     from pathlib import Path
 
-    source = Path("models/ngram_engine.py")
+    source = Path("models/ngram/engine_training.py")
     tree = ast.parse((Path(__file__).parent.parent / source).read_text())
     imported = {
-        alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
+        alias.name.split(".")[0]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
         for alias in node.names
     } | {
-        node.module.split(".")[0] for node in ast.walk(tree)
+        node.module.split(".")[0]
+        for node in ast.walk(tree)
         if isinstance(node, ast.ImportFrom) and node.module
-    }  # fmt: skip
+    }
     assert "torch" not in imported and "numpy" not in imported
 
 
@@ -126,10 +137,11 @@ def test_fit_with_the_engine_agrees_with_the_torch_fast_path_on_names(names_txt)
     dev = words[::10]
     models = {method: NeuralNGram(n=2, seed=2147483647) for method in ("engine", "fast")}
     histories = {
-        method: model.fit(words, steps=50, lr=50.0, reg=0.01, method=method,
-                          eval_words={"dev": dev})
+        method: model.fit(
+            words, steps=50, lr=50.0, reg=0.01, method=method, eval_words={"dev": dev}
+        )
         for method, model in models.items()
-    }  # fmt: skip
+    }
     engine, fast = models["engine"], models["fast"]
     assert histories["engine"][0] == pytest.approx(3.7686, abs=5e-5)  # the lecture's step 0
     assert len(histories["engine"]) == len(histories["fast"]) == 50
@@ -150,8 +162,14 @@ def test_fit_with_the_engine_calls_on_step_and_can_stop_early():
     words = ["emma", "olivia", "ava", "mia"]
     seen = []
     model = NeuralNGram(n=2, seed=3)
-    history = model.fit(words, steps=20, lr=5.0, reg=0.0, method="engine",
-                        on_step=lambda step, loss: seen.append((step, loss)) or step < 4)  # fmt: skip
+    history = model.fit(
+        words,
+        steps=20,
+        lr=5.0,
+        reg=0.0,
+        method="engine",
+        on_step=lambda step, loss: seen.append((step, loss)) or step < 4,
+    )
     assert [step for step, _ in seen] == [0, 1, 2, 3, 4]
     assert [loss for _, loss in seen] == history == list(model.loss_history)
     reference = NeuralNGram(n=2, seed=3)

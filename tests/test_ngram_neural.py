@@ -10,8 +10,7 @@ import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from data.vocab import Vocabulary
-from models.ngram import CountNGram, NeuralNGram, TrainingDiverged
+from models.ngram import CountNGram, NeuralNGram, TrainingDiverged, Vocabulary
 
 LECTURE_SEED = 2147483647
 
@@ -271,9 +270,9 @@ def test_a_given_vocabulary_is_kept():
     model = NeuralNGram(vocab=".abc")
     model.fit(["ab", "ba"], steps=3)
     assert model.itos == (".", "a", "b", "c") and model.W.shape == (4, 4)
-    with pytest.raises(ValueError, match=r"'d' in 'dab' is not in the model's vocabulary"):
+    with pytest.raises(ValueError, match=r"'d' in 'dab' is not in the vocabulary"):
         model.fit(["ab", "dab"], steps=3)
-    with pytest.raises(ValueError, match=r"'d' in 'bad' is not in the model's vocabulary"):
+    with pytest.raises(ValueError, match=r"'d' in 'bad' is not in the vocabulary"):
         model.nll(["bad"])
 
 
@@ -291,7 +290,7 @@ def test_read_only_operations_change_nothing(words):
     model.nll(words[:100])
     model.log_probs("emma")
     model.sample(5, seed=1, temperature=2.0)
-    model.sample_steps(seed=1)
+    model.sample_walk(seed=1)
     model.probs_for_context("em").zero_()
     model.W.zero_()
     assert torch.equal(model.W, W)

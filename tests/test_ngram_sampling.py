@@ -9,8 +9,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from data.vocab import Vocabulary
-from models.ngram import CountNGram, NeuralNGram, sample_words
+from models.ngram import CountNGram, NeuralNGram, Vocabulary, sample_words
 
 LECTURE_SEED = 2147483647
 
@@ -89,14 +88,26 @@ def test_the_shared_function_takes_any_distribution(counts_model, lecture_P):
     assert names == counts_model.sample(10, seed=5)
 
 
-def test_sample_steps_walk_through_the_first_name(counts_model, lecture_P):
-    steps = counts_model.sample_steps(seed=LECTURE_SEED)
-    assert "".join(step.char for step in steps) == "cexze."
-    assert [step.context for step in steps] == [".", "c", "e", "x", "z", "e"]
+def test_the_sampler_asks_for_each_context_of_the_lectures_first_name(lecture_P):
+    itos = tuple(".abcdefghijklmnopqrstuvwxyz")
+    asked = []
+
+    def next_char_probs(context):
+        asked.append(context)
+        return lecture_P[context[0]]
+
+    assert sample_words(next_char_probs, 2, itos, 1, seed=LECTURE_SEED) == ["cexze"]
+    assert ["".join(itos[i] for i in context) for context in asked] == list(".cexze")
+
+
+def test_at_temperature_1_each_step_draws_from_the_lectures_row_untouched(counts_model, lecture_P):
+    # The walk-through shows the distribution the shared sampling loop hands each draw.
+    steps = counts_model.sample_walk(seed=LECTURE_SEED)
+    assert [step.context for step in steps] == ["."] + [step.char for step in steps[:-1]]
     itos = counts_model.itos
     for step in steps:
         row = lecture_P[itos.index(step.context)]
-        assert torch.equal(step.probs, row)  # temperature 1: the lecture's row, untouched
+        assert torch.equal(step.probs, row)
         assert step.prob == float(row[step.index])
     assert steps[-1].is_end and not any(step.is_end for step in steps[:-1])
     assert counts_model.sample(1, seed=LECTURE_SEED) == ["cexze"]
@@ -117,14 +128,14 @@ def test_top_1_is_greedy(counts_model, lecture_P):
 
 
 def test_temperature_reshapes_the_distribution(counts_model, lecture_P):
-    step = counts_model.sample_steps(seed=0, temperature=2.0)[0]
+    step = counts_model.sample_walk(seed=0, temperature=2.0)[0]
     expected = lecture_P[0] ** 0.5
     expected /= expected.sum()
     assert torch.allclose(step.probs, expected, atol=1e-6)
 
 
 def test_top_k_keeps_the_k_likeliest(counts_model, lecture_P):
-    step = counts_model.sample_steps(seed=0, top_k=3)[0]
+    step = counts_model.sample_walk(seed=0, top_k=3)[0]
     top = torch.topk(lecture_P[0], 3)
     assert set(step.probs.nonzero().squeeze(1).tolist()) == set(top.indices.tolist())
     assert torch.allclose(step.probs[top.indices], top.values / top.values.sum(), atol=1e-6)
@@ -138,7 +149,7 @@ def test_a_model_that_never_ends_is_cut_at_max_length():
     model = NeuralNGram.from_weights(W, vocab)
     names = model.sample(4, seed=0, max_length=7)
     assert [len(name) for name in names] == [7] * 4
-    steps = model.sample_steps(seed=0, max_length=7)
+    steps = model.sample_walk(seed=0, max_length=7)
     assert len(steps) == 7 and not steps[-1].is_end
 
 

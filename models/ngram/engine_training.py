@@ -13,7 +13,7 @@ because an example's loss depends only on its (input, next) pair. So a step cost
 thousand scalar operations per row (27 exps, a sum, a log and a dot product) instead of one
 row per example. The loss adds reg * mean(W**2), as in the lecture.
 
-`NeuralNGram.fit(..., method="engine")` in models/ngram.py trains through this module.
+`NeuralNGram.fit(..., method="engine")` trains through `run_engine_training`.
 """
 
 from __future__ import annotations
@@ -76,10 +76,12 @@ def engine_bigram_data_loss(
 
 def engine_bigram_loss(
     weights: Sequence[Sequence[Value]], counts: Sequence[Sequence[int]], reg: float
-) -> Value:
-    """The regularised mean NLL of the counted bigrams, as one engine graph."""
+) -> tuple[Value, Value]:
+    """The regularised mean NLL of the counted bigrams as one engine graph, and its data
+    part (the mean NLL without the reg term, a node of the same graph)."""
     flat = [w for row in weights for w in row]
-    return engine_bigram_data_loss(weights, counts) + dot(flat, flat) * (reg / len(flat))
+    data_loss = engine_bigram_data_loss(weights, counts)
+    return data_loss + dot(flat, flat) * (reg / len(flat)), data_loss
 
 
 def bigram_nll(weights: Sequence[Sequence[float]], counts: Sequence[Sequence[int]]) -> float:
@@ -122,12 +124,10 @@ def run_engine_training(
         for r, row in enumerate(initial_weights)
     ]
     flat = [w for row in weights for w in row]
-    size = len(flat)
     result = EngineTraining(eval_history={name: [] for name in eval_counts or {}})
     for step in range(steps):
         with paused_gc():  # the graph has no cycles; see engine.value.paused_gc
-            data_loss = engine_bigram_data_loss(weights, counts)
-            loss = data_loss + dot(flat, flat) * (reg / size)
+            loss, data_loss = engine_bigram_loss(weights, counts, reg)
             if not math.isfinite(loss.data):
                 raise EngineTrainingDiverged(step, result.history)
             result.history.append(loss.data)
@@ -146,17 +146,3 @@ def run_engine_training(
             break
     result.weights = [[w.data for w in row] for row in weights]
     return result
-
-
-def train_bigram_with_engine(
-    counts: Sequence[Sequence[int]],
-    initial_weights: Sequence[Sequence[float]],
-    steps: int,
-    lr: float,
-    reg: float,
-    on_step: Callable[[int, float], bool | None] | None = None,
-) -> tuple[list[float], list[list[float]]]:
-    """(history, final weights) of run_engine_training: the loss at each step, before that
-    step's update, and W after the last update."""
-    result = run_engine_training(counts, initial_weights, steps, lr, reg, on_step)
-    return result.history, result.weights
