@@ -8,6 +8,7 @@ first run, before switching.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -66,3 +67,9 @@ def set_session(at: AppTest, key: str, value) -> AppTest:
 def setting_values(at: AppTest, settings) -> dict:
     """Every setting of a page, as an AppTest session holds it."""
     return {name: setting_value(at, settings, name) for name in settings.settings}
+
+
+def shown(markdown: str) -> str:
+    """Markdown text as a reader sees it: the backslash escapes that keep user text literal
+    (ui/text.py) removed."""
+    return re.sub(r"\\(.)", r"\1", markdown)

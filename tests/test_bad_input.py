@@ -36,6 +36,7 @@ from tests.apptest_helpers import (
     open_page,
     page_state,
     setting_value,
+    shown,
     start_app,
 )
 from ui.bigram import SETTINGS as BIGRAM_SETTINGS
@@ -52,7 +53,8 @@ PYTHON_WORDS = re.compile(r"Traceback|File \"|\b[A-Z]\w*(Error|Exception)\b")
 
 
 def plain(message: str) -> str:
-    """The message, after checking it speaks to a student rather than a programmer."""
+    """The message as shown, after checking it speaks to a student rather than a programmer."""
+    message = shown(message)
     assert message.strip(), "an empty message"
     assert not PYTHON_WORDS.search(message), f"Python internals in a message: {message!r}"
     return message

@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from ui.bigram_charts import (
+from ui.bigram.charts import (
     HEATMAP_SELECTION,
     OUTLINED_ROW,
     count_heatmap,

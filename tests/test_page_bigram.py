@@ -266,7 +266,7 @@ def test_rows_walk_through_and_words_the_models_cannot_read(page, default_splits
 
     page.text_input(key="bigram.score").set_value("zoë").run()
     assert not page.exception
-    assert any("'ë'" in w.value and "not in the vocabulary" in w.value for w in page.warning)
+    assert any("`ë`" in w.value and "not in the vocabulary" in w.value for w in page.warning)
     page.text_input(key="bigram.word").set_value("em.ma").run()
     assert not page.exception
     assert any("'.' marks the start and end" in w.value for w in page.warning)

@@ -29,6 +29,7 @@ from tests.apptest_helpers import (
     set_session,
     setting_value,
     setting_values,
+    shown,
     start_app,
 )
 from ui.bigram import SETTINGS as BIGRAM_SETTINGS
@@ -392,7 +393,7 @@ def test_tampered_net_files_are_refused_and_the_net_is_kept(downloads):
     for name, (raw, expected) in cases.items():
         at.file_uploader(key=uploader_key).set_value((name, raw, "application/json")).run()
         assert not at.exception, (name, exception_messages(at))
-        errors = [e.value for e in at.error]
+        errors = [shown(e.value) for e in at.error]
         assert len(errors) == 1 and expected in errors[0], (name, errors)
         assert errors[0].startswith(f"{name} was not loaded") and "you had is kept" in errors[0]
         assert the_run(at) is run, name
@@ -419,5 +420,5 @@ def test_an_engine_run_is_kept_when_torch_gives_out_on_the_same_settings(monkeyp
     at = open_with_link({"method": "engine", "steps": "20", "top_n": "1000"})
     run = the_run(at)
     assert run.method == "engine" and len(run.model.loss_history) == 20
-    assert "at step 2" in run.torch_check.failure
+    assert "at step 2" in run.torch_twin.failure
     assert any("torch could not train the same settings" in w.value for w in at.warning)

@@ -22,7 +22,13 @@ import streamlit as st
 
 from data.toy2d import make_dataset, train_test_split
 from models.mlp_training import Trainer, TrainingConfig
-from tests.apptest_helpers import exception_messages, open_page, setting_value, setting_values
+from tests.apptest_helpers import (
+    exception_messages,
+    open_page,
+    setting_value,
+    setting_values,
+    shown,
+)
 from tests.test_page_mlp import PAGE, page_with_link, shown_loss, the_run, train_to_end
 from ui.mlp import SETTINGS
 
@@ -111,7 +117,7 @@ def test_bad_link_values_fall_back_to_their_defaults_with_one_warning_naming_the
     no_exception(at)
     assert len(at.warning) == 1
     warning = at.warning[0].value
-    for shown in ("Learning rate (`lr=abc`): not a number",
+    for named in ("Learning rate (`lr=abc`): not a number",
                   "Hidden layers (`layers=9`): above the maximum 4",
                   "Neurons in hidden layer 2 (`width2=0`): below the minimum 1",
                   "Steps (`steps=-1`): below the minimum 1",
@@ -119,7 +125,7 @@ def test_bad_link_values_fall_back_to_their_defaults_with_one_warning_naming_the
                   "Seed (initial weights and batches) (`seed=1.5`): expected a whole number",
                   "Noise (`noise=nan`): expected a finite number",
                   "L2 strength (`l2=0.3`): not one of the choices"):  # fmt: skip
-        assert shown in warning
+        assert named in warning
     assert "width1" not in warning  # a good value in the same link is taken
     config = the_run(at).trainer.config
     assert config.learning_rate == 1.0 and config.steps == 100 and config.batch_size is None
@@ -240,12 +246,8 @@ def upload(at, name: str, content: bytes):
     return at
 
 
-def unescaped(text: str) -> str:
-    return re.sub(r"\\(.)", r"\1", text)
-
-
 def errors(at) -> list[str]:
-    return [unescaped(e.value) for e in at.error]
+    return [shown(e.value) for e in at.error]
 
 
 def by_hand(document: dict, point: tuple[float, ...]) -> float:
@@ -290,10 +292,10 @@ def test_an_exported_network_reimports_to_identical_predictions(downloads):
     _, before = chart(saved, "Decision boundary")
     _, after = chart(at, "Decision boundary")
     assert after["score"].dropna().tolist() == before["score"].dropna().tolist()
-    assert any(unescaped(p.proto.text).startswith("Imported from xor-net.json")
+    assert any(shown(p.proto.text).startswith("Imported from xor-net.json")
                for p in at.get("progress"))  # fmt: skip
     assert any("Imported network on this data" in m.value for m in at.markdown)
-    assert any("xor-net.json: Loaded a 2-5-3-1 tanh network" in unescaped(s.value)
+    assert any("xor-net.json: Loaded a 2-5-3-1 tanh network" in shown(s.value)
                for s in at.success)  # fmt: skip
 
     # Train starts a new run from the seed: with the file's settings, the saved run again.
@@ -415,7 +417,7 @@ def test_settings_in_a_file_that_do_not_fit_the_page_are_named_and_left_out(down
     document["settings"].update(lr=0.3, steps=10**9, dataset="mnist", colour="red", width1=7)
     at = page_with_link({"lr": "0.05"})
     upload(at, "odd.json", json.dumps(document).encode())
-    notes = " ".join(unescaped(c.value) for c in at.caption)
+    notes = " ".join(shown(c.value) for c in at.caption)
     assert "The file's values for Dataset, Learning rate, Steps are not valid" in notes
     values = setting_values(at, SETTINGS)
     assert (values["lr"], values["steps"], values["dataset"]) == (0.05, 100, "moons")
@@ -426,6 +428,7 @@ def test_settings_in_a_file_that_do_not_fit_the_page_are_named_and_left_out(down
 def test_a_file_name_or_message_cannot_add_markdown_to_the_page():
     at = page_with_link({"steps": "2"})
     upload(at, "[click me](https://example.com).json", b'{"format": "**bold** ![x](y)"}')
-    shown = at.error[0].value
-    assert "](" not in shown and "**" not in shown  # no link, no emphasis: escaped
-    assert unescaped(shown).startswith("[click me](https://example.com).json cannot be loaded")
+    raw = at.error[0].value
+    # No link, no emphasis: every [ and * is escaped.
+    assert not re.search(r"(?<!\\)\]\(|(?<!\\)\*\*", raw)
+    assert shown(raw).startswith("[click me](https://example.com).json cannot be loaded")

@@ -1,4 +1,4 @@
-"""ui/neuron.py helpers that need no browser: the variable link format, the h labels and the
+"""The Neuron page's helpers that need no browser: the variable link format, the h labels and the
 derivative panel's chart. The gradient check, the step-through and the difference table are
 tested in test_models_gradient_check.py, test_models_backprop_walk.py and
 test_models_neuron.py."""
@@ -9,13 +9,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ui.neuron import (
-    VARIABLE_LIMIT,
-    decode_values,
-    derivative_chart,
-    encode_values,
-    h_label,
-)
+from models.neuron import h_label
+from ui.neuron.panels import derivative_chart
+from ui.neuron.problem import decode_values, encode_values
+from ui.neuron.settings import VARIABLE_LIMIT
 
 names = st.from_regex(r"[a-z][a-z0-9_]{0,5}", fullmatch=True)
 numbers = st.floats(-VARIABLE_LIMIT, VARIABLE_LIMIT, allow_nan=False)

@@ -40,17 +40,15 @@ def start_page(settings: PageSettings | None, page: site.PageInfo) -> None:
         from models import torch_runtime
 
         torch_runtime.configure()
-        links.load(settings)
-    else:
-        links.write_link(None)
+    links.load(settings)
     if presenter.presenting():
         st.html(PRESENTER_CSS)
-    navigation(page)
+    navigation()
 
 
-def navigation(current: site.PageInfo) -> None:
+def navigation() -> None:
     """The sidebar's links to every page, in sections, each carrying that page's settings."""
-    with st.sidebar:
+    with st.sidebar, st.container(key="navigation"):
         try:
             for section, pages in site.sections().items():
                 if section:

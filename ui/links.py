@@ -67,11 +67,14 @@ def read_link(settings: PageSettings, params: dict[str, str]) -> tuple[dict[str,
     return values, problems
 
 
-def load(settings: PageSettings) -> None:
-    """At the start of the page's run: take the values from the link when the browser
-    changed it (see the module's docstring), then write the link."""
+def load(settings: PageSettings | None) -> None:
+    """At the start of a page's run: take the values (and presenter mode) from the link when
+    the browser changed it (see the module's docstring), then write the link."""
     params = st.query_params.to_dict()
-    if not settings.loaded or params != st.session_state.get(WRITTEN_KEY):
+    changed = params != st.session_state.get(WRITTEN_KEY)
+    if changed:
+        presenter.set_mode(*presenter.from_link(params).astuple())
+    if settings is not None and (changed or not settings.loaded):
         values, problems = read_link(settings, params)
         settings.seed(values)
         # Kept with the values the link gave: the warning stays through the reruns a page

@@ -23,6 +23,9 @@ class PresenterMode:
     present: bool = False
     hidden: tuple[str, ...] = ()
 
+    def astuple(self) -> tuple[bool, tuple[str, ...]]:
+        return self.present, self.hidden
+
     def link_params(self) -> dict[str, str]:
         if not self.present:
             return {}

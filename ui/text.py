@@ -11,10 +11,20 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# Every ASCII punctuation character may be backslash-escaped in CommonMark; these are the
-# ones Streamlit's Markdown gives a meaning to (emphasis, code, links, images, headings,
-# lists, tables, math `$`, directives and icons `:red[...]` `:material/x:`, HTML `<`).
-_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=&\"'])")
+# Every ASCII punctuation character may be backslash-escaped in CommonMark. These are the ones
+# that start formatting anywhere in a line in Streamlit's Markdown: emphasis and strikethrough,
+# code, links and images (no `[`, no link), headings, tables, HTML and entities, math `$`, and
+# e-mail autolinks `@`. Parentheses, dots and dashes mean nothing once `[` cannot open a link,
+# except in the places below.
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]#!|<>~$&@])")
+# A colon before a non-space: directives and icons (`:red[x]`, `:material/x:`, `:smile:`) and
+# web autolinks (`https://...`).
+_COLON = re.compile(r":(?=\S)")
+# The other autolink, `www.example.com`.
+_WWW = re.compile(r"(www)\.", re.IGNORECASE)
+# A list item or a numbered list at the start of the text: "- x", "+ x", "1. x", "1) x".
+_BULLET = re.compile(r"^(\s*)([-+])")
+_NUMBERED = re.compile(r"^(\s*\d+)([.)])")
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029\x0b\x0c\x85]+")
 
 
@@ -29,13 +39,16 @@ def one_line(text: str) -> str:
 
 def literal(text: str) -> str:
     """`text` escaped for Markdown prose: it shows exactly as written, on one line."""
-    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", one_line(text))
+    escaped = _MARKDOWN_PUNCTUATION.sub(r"\\\1", one_line(text))
+    escaped = _WWW.sub(r"\1\\.", _COLON.sub(r"\\:", escaped))
+    escaped = _BULLET.sub(r"\1\\\2", escaped, count=1)
+    return _NUMBERED.sub(r"\1\\\2", escaped, count=1)
 
 
 def in_code(text: str, limit: int | None = None) -> str:
     """`text` as a Markdown code span (monospace, nothing inside it formats), shortened to
-    `limit` characters. A backtick would end the span, so it shows as a prime."""
+    `limit` characters. A backtick would end the span, so it shows as '."""
     text = one_line(text)
     if limit is not None and len(text) > limit:
         text = text[:limit] + "…"
-    return "`" + text.replace("`", "ʹ") + "`"
+    return "`" + text.replace("`", "'") + "`"

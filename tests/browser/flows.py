@@ -29,7 +29,7 @@ from pathlib import Path
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from tests.browser.harness import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
+from tests.browser.harness import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, nav_link
 
 VIEWPORT = {"width": 1280, "height": 900}
 GRAPH = '[data-testid="stGraphVizChart"] svg'
@@ -137,7 +137,7 @@ class Student:
             self.timings.append(Timing(name, "open", seconds, self._server_part(started)))
             await self.pause()
         else:
-            link = page.locator(f'[data-testid="stSidebarNavLink"][href$="/{name}"]')
+            link = page.locator(nav_link(name))
             await self.act("open", link.click)
         await self.check_no_exception("open")
 

@@ -31,6 +31,18 @@ CHROMIUM_ARGS = [
 ]
 
 
+# The sidebar's page links (ui/layout.navigation).
+NAV_LINK = '.st-key-navigation [data-testid="stPageLink-NavLink"]'
+
+
+def nav_link(url_path: str) -> str:
+    """The sidebar link to one page: its href is the page's path relative to the app ("" for
+    the home page), with the page's settings as a query string when it has any."""
+    if not url_path:
+        return f'{NAV_LINK}[href=""], {NAV_LINK}[href^="?"]'
+    return f'{NAV_LINK}[href="{url_path}"], {NAV_LINK}[href^="{url_path}?"]'
+
+
 def browser_unavailable_reason() -> str | None:
     """Why the browser tests cannot run here, or None when they can."""
     if not (os.path.isfile(CHROMIUM) or shutil.which(CHROMIUM)):

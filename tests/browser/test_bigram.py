@@ -12,6 +12,7 @@ from pathlib import Path
 from playwright.sync_api import expect
 
 from tests.browser.harness import (
+    NAV_LINK,
     REPO_ROOT,
     act_and_wait,
     exceptions_on_page,
@@ -62,7 +63,7 @@ def test_heatmaps_render_a_click_picks_a_row_and_train_works(page, server):
 def test_reached_from_the_navigation_in_wide_layout(page, server):
     page.goto(server.url)
     wait_for_streamlit(page)
-    page.get_by_test_id("stSidebarNavLink").filter(has_text="Bigram").click()
+    page.locator(NAV_LINK).filter(has_text="Bigram").click()
     wait_for_streamlit(page, timeout_ms=120_000)
     page.locator(HEATMAP).locator("canvas, svg").first.wait_for(timeout=30_000)
     assert not exceptions_on_page(page)
@@ -79,9 +80,9 @@ def test_a_presenter_link_hides_the_chosen_controls_and_their_values_apply(page,
     wait_for_streamlit(page, timeout_ms=120_000)
     assert not exceptions_on_page(page)
     expect(page.get_by_text("After 60 steps with our engine")).to_be_visible(timeout=30_000)
-    for hidden in ("lr-slider", "lr-number", "steps-slider", "method"):
+    for hidden in ("lr", "lr-exact", "steps", "method"):
         assert page.locator(f".st-key-bigram-{hidden}").count() == 0, hidden
-    for shown in ("reg", "seed", "smoothing-slider"):
+    for shown in ("reg", "seed", "smoothing"):
         expect(page.locator(f".st-key-bigram-{shown}")).to_be_visible()
     # Type for a projector: the page title is larger than the normal 2.75rem (44px). The
     # style arrives with the page's elements; wait for it rather than read a half-drawn page.

@@ -5,15 +5,21 @@ from __future__ import annotations
 import os
 import shutil
 
-from tests.browser.harness import REPO_ROOT, exceptions_on_page, screenshot, wait_for_streamlit
+from tests.browser.harness import (
+    NAV_LINK,
+    REPO_ROOT,
+    exceptions_on_page,
+    screenshot,
+    wait_for_streamlit,
+)
 from ui.site import ALL_PAGES
 
 README_SCREENSHOT = REPO_ROOT / "docs" / "screenshots" / "home.png"
 
 
 def sidebar_links(page) -> list[str]:
-    links = page.query_selector_all('[data-testid="stSidebarNavLink"]')
-    return [link.get_attribute("href") for link in links]
+    links = page.query_selector_all(NAV_LINK)
+    return [link.evaluate("a => a.href") for link in links]  # resolved against the page
 
 
 def test_every_page_opens_in_chromium(page, server):
@@ -35,7 +41,7 @@ def test_every_page_opens_in_chromium(page, server):
         page.goto(href)
         wait_for_streamlit(page)
         errors = exceptions_on_page(page)
-        name = href.rstrip("/").rsplit("/", 1)[-1] or "home"
+        name = href.split("?")[0].rstrip("/").rsplit("/", 1)[-1] or "home"
         screenshot(page, f"page-{name}")
         assert not errors, f"{href}: {errors}"
         assert page.query_selector('[data-testid="stMain"]') is not None

@@ -26,7 +26,7 @@ async def uploads_a_word_list(student: Student) -> None:
     await student.open("bigram")
     page = student.page
     await student.act("choose", page.get_by_text("My own word list").click)
-    uploader = page.locator(f"{key_class('bigram:uploader')} input[type=file]")
+    uploader = page.locator(f"{key_class('bigram.uploader')} input[type=file]")
     await student.act("upload", lambda: uploader.set_input_files(
         {"name": "mine.txt", "mimeType": "text/plain", "buffer": WORDS}))  # fmt: skip
     await student.expect_text('[data-testid="stMetricValue"]', "8", "the uploaded words")

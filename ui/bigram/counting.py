@@ -61,11 +61,14 @@ def count_table(state: BigramState, words: WordSet, n: int) -> CountsFit | None:
         spec=with_param(spec, OUTLINED_ROW, prefix + row),
         width="stretch",
         key=HEATMAP_KEY,
-        on_select=BigramState.press,
-        args=("pick-row",),
+        on_select=_picked_row,  # a chart takes no callback arguments
     )
     st.caption("Each cell: the n-gram and how often it occurs. Click a cell to pick its row.")
     return fit
+
+
+def _picked_row() -> None:
+    BigramState.press("pick-row")
 
 
 def counts_column(

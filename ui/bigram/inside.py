@@ -8,8 +8,13 @@ import pandas as pd
 import streamlit as st
 
 from models.ngram import MAX_SAMPLE_LENGTH, NeuralNGram
-from ui.bigram.charts import WALK_STEP, network_diagram, walk_probabilities, walk_running_totals
-from ui.bigram.charts import with_param
+from ui.bigram.charts import (
+    WALK_STEP,
+    network_diagram,
+    walk_probabilities,
+    walk_running_totals,
+    with_param,
+)
 from ui.bigram.data import CountsFit, WordSet, clean_word, format_nll, word_problem
 from ui.bigram.settings import SETTINGS
 from ui.bigram.state import BigramState

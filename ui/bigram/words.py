@@ -5,9 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from models.ngram import ngrams_of
+from ui.bigram.charts import length_histogram
 from ui.bigram.data import WordSet, clean_word, selected_words, word_problem
 from ui.bigram.settings import SETTINGS, ngram_word
-from ui.bigram.charts import length_histogram
 from ui.bigram.state import BigramState
 from ui.text import in_code, literal
 

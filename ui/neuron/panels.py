@@ -13,11 +13,11 @@ from engine import Value
 from engine.graph import to_dot
 from models.backprop_walk import chain_rule_lines, walk_to
 from models.gradient_check import gradient_check
-from models.neuron import difference_table, parabola, parabola_slope
+from models.neuron import difference_table, h_label, parabola, parabola_slope
 from ui.charts import chart_height
 from ui.neuron.graph import show_graph
 from ui.neuron.problem import Problem
-from ui.neuron.settings import GRAPH_LIMIT, SETTINGS, h_label
+from ui.neuron.settings import GRAPH_LIMIT, SETTINGS
 from ui.neuron.state import NeuronState
 
 PRECISE = st.column_config.NumberColumn(format="%.10f")

@@ -130,10 +130,10 @@ def decode_values(text: str) -> tuple[dict[str, float], list[str]]:
         except ValueError:
             number = math.nan
         if not math.isfinite(number):
-            problems.append(f"{in_code(name)}: {in_code(raw.strip(), limit=30)} is not a number")
+            problems.append(f"{name}: {in_code(raw.strip(), limit=30)} is not a number")
         elif abs(number) > VARIABLE_LIMIT:
             problems.append(
-                f"{in_code(name)}: {number:g} is outside -{VARIABLE_LIMIT:g}..{VARIABLE_LIMIT:g}"
+                f"{name}: {number:g} is outside -{VARIABLE_LIMIT:g}..{VARIABLE_LIMIT:g}"
             )
         else:
             values[name] = number + 0.0
@@ -155,6 +155,10 @@ def current_problem(state: NeuronState) -> Shown:
     shown = Shown(formula_problem(parsed(state.last_good[0]), dict(state.last_good[1])))
     text = values["formula"]
     try:
+        if "`" in text:  # the parser refuses it too; refusing it here keeps the message short
+            raise ExpressionError(
+                "the character '`' is not allowed; use letters, digits, spaces and + - * / ** ( ) ="
+            )
         expression = parsed(text)
     except ExpressionError as error:
         shown.errors.append(f"This formula cannot be read: {literal(str(error))}")

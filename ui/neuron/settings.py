@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import math
-
 from engine.expr import MAX_CHARACTERS
-from models.neuron import ACTIVATIONS, H_CHOICES, LECTURE_NEURON
+from models.neuron import ACTIVATIONS, H_CHOICES, LECTURE_NEURON, h_label
 from ui.settings import PageSettings, Setting
 
 PAGE = "neuron"
@@ -19,10 +17,6 @@ LECTURE_VALUES = {"a": 2.0, "b": -3.0, "c": 10.0, "f": -2.0}
 NEW_VARIABLE_VALUE = 1.0
 MODES = {"neuron": "One neuron", "formula": "Your formula"}
 TABS = ("Gradient check", "Step through backward", "Nudge", "What is a derivative?")
-
-
-def h_label(h: float) -> str:
-    return f"1e{round(math.log10(h))}"
 
 
 def _leaf_setting(name: str, role: str) -> Setting:
