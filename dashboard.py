@@ -17,7 +17,6 @@ st.set_page_config(
 )
 
 pages = [
-    st.Page(page.path, title=page.title, icon=page.icon, default=page is HOME)
-    for page in ALL_PAGES
+    st.Page(page.path, title=page.title, icon=page.icon, default=page is HOME) for page in ALL_PAGES
 ]
 st.navigation(pages, position="hidden").run()

@@ -148,8 +148,11 @@ class MemorySampler:
         self.peak_mib = 0.0
         self.children_seen = 0
         self._ticks: dict[str, dict[int, int]] = {
-            "server": {}, "Chromium": {}, "Playwright's driver": {}, "this process": {}
-        }  # fmt: skip
+            "server": {},
+            "Chromium": {},
+            "Playwright's driver": {},
+            "this process": {},
+        }
         self._stop = threading.Event()
         self._lock = threading.Lock()  # the sampling thread and the main thread both sample
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -161,8 +164,12 @@ class MemorySampler:
         mib = sum(_rss_kib(p) for p in server) / 1024
         ours = set(_tree(os.getpid(), children)) - set(server) - {os.getpid()}
         driver = {p for p in ours if _command(p).startswith("node")}
-        groups = {"server": server, "Chromium": ours - driver, "Playwright's driver": driver,
-                  "this process": [os.getpid()]}  # fmt: skip
+        groups = {
+            "server": server,
+            "Chromium": ours - driver,
+            "Playwright's driver": driver,
+            "this process": [os.getpid()],
+        }
         with self._lock:
             for name, pids in groups.items():
                 seen = self._ticks[name]
@@ -327,8 +334,7 @@ def run_load(
             report.passes.append(walked)
         report.memory_mib["peak"] = memory.peak_mib
         report.memory_mib["closed"] = memory.now_mib()
-        log(f"all closed after {report.wall_seconds:.0f} s: "
-            f"{report.memory_mib['closed']:.0f} MiB")  # fmt: skip
+        log(f"all closed after {report.wall_seconds:.0f} s: {report.memory_mib['closed']:.0f} MiB")
         if settle > 0:
             time.sleep(settle)
             report.memory_mib[f"closed + {settle:g} s"] = memory.now_mib()
@@ -388,8 +394,10 @@ def answer_rows(answers: list[dict]) -> dict[str, list[float]]:
 def format_report(report: LoadReport) -> str:
     lines = []
     load = os.getloadavg()[0]
-    lines.append(f"date {datetime.date.today()}  python {platform.python_version()}  "
-                 f"{os.cpu_count()} cpus  load average at the end {load:.2f}")  # fmt: skip
+    lines.append(
+        f"date {datetime.date.today()}  python {platform.python_version()}  "
+        f"{os.cpu_count()} cpus  load average at the end {load:.2f}"
+    )
     lines.append(
         f"{report.users} students, {report.seconds:g} s (at least one pass through the "
         f"{len(PAGES)} pages each), think time {report.think[0]:g}-{report.think[1]:g} s "
@@ -397,20 +405,28 @@ def format_report(report: LoadReport) -> str:
         f"student: min {min(report.passes)}, max {max(report.passes)}"
     )
     wall = max(report.wall_seconds, 1e-9)
-    used = ", ".join(f"{name} {seconds:.0f} s ({seconds / wall:.0%})"
-                     for name, seconds in report.cpu_seconds.items())  # fmt: skip
+    used = ", ".join(
+        f"{name} {seconds:.0f} s ({seconds / wall:.0%})"
+        for name, seconds in report.cpu_seconds.items()
+    )
     cores = (
         f"the server alone on core {report.server_cpus[0]}, the students' Chromium on the other(s)"
         if report.server_cpus
         else "all of them shared by server and browser"
     )
-    lines.append(f"CPU seconds during the class (share of one core): {used}; Chromium niced "
-                 f"to {report.browser_nice}; {os.cpu_count()} cores: {cores}")  # fmt: skip
+    lines.append(
+        f"CPU seconds during the class (share of one core): {used}; Chromium niced "
+        f"to {report.browser_nice}; {os.cpu_count()} cores: {cores}"
+    )
     answered = len(report.server_answers)
-    lines.append(f"the server answered {answered} requests in {wall:.0f} s "
-                 f"({answered / wall:.1f} per second)")  # fmt: skip
-    lines.append(f"errors: {len(report.errors)} with {report.users} students, "
-                 f"{len(report.reference_errors)} alone")  # fmt: skip
+    lines.append(
+        f"the server answered {answered} requests in {wall:.0f} s "
+        f"({answered / wall:.1f} per second)"
+    )
+    lines.append(
+        f"errors: {len(report.errors)} with {report.users} students, "
+        f"{len(report.reference_errors)} alone"
+    )
     for error in (report.errors + report.reference_errors)[:10]:
         lines.append(f"  {error[:240]}")
     lines.append("")
@@ -418,10 +434,14 @@ def format_report(report: LoadReport) -> str:
     lines.append("browser), and via the socket (rerun request sent -> finished run received,")
     lines.append("as Playwright relays the frames: under load that includes Chromium's and")
     lines.append("Playwright's delays; the server's own times are in the next table)")
-    lines.append(f"{'':<34}{report.users:>3} students: seen{'':>12}via socket"
-                 f"{'':>6}1 student alone: seen, server")  # fmt: skip
-    lines.append(f"{'action':<32}{'n':>5}{'p50':>7}{'p95':>7}{'max':>7}{'p50':>7}{'p95':>7}"
-                 f"{'p50':>9}{'p95':>7}{'p50':>7}{'p95':>7}")  # fmt: skip
+    lines.append(
+        f"{'':<34}{report.users:>3} students: seen{'':>12}via socket"
+        f"{'':>6}1 student alone: seen, server"
+    )
+    lines.append(
+        f"{'action':<32}{'n':>5}{'p50':>7}{'p95':>7}{'max':>7}{'p50':>7}{'p95':>7}"
+        f"{'p50':>9}{'p95':>7}{'p50':>7}{'p95':>7}"
+    )
     seen, server = summary_rows(report.timings), summary_rows(report.timings, server=True)
     alone = summary_rows(report.reference)
     alone_server = summary_rows(report.reference, server=True)
@@ -441,8 +461,9 @@ def format_report(report: LoadReport) -> str:
     lines.append("the server alone (benchmarks/timed_server.py): seconds from a rerun request")
     lines.append("reaching the server to its finished run (st.rerun inside counts as the same)")
     lines.append(f"{'':<34}{report.users:>3} students{'':>19}1 student alone")
-    lines.append(f"{'requests':<32}{'n':>5}{'p50':>7}{'p95':>7}{'max':>7}"
-                 f"{'n':>9}{'p50':>7}{'p95':>7}")  # fmt: skip
+    lines.append(
+        f"{'requests':<32}{'n':>5}{'p50':>7}{'p95':>7}{'max':>7}{'n':>9}{'p50':>7}{'p95':>7}"
+    )
     class_answers = answer_rows(report.server_answers)
     alone_answers = answer_rows(report.server_answers_alone)
     for kind in ANSWER_KINDS:
@@ -454,8 +475,9 @@ def format_report(report: LoadReport) -> str:
             f"{percentile(alone_values, 95):>7.2f}"
         )
     lines.append("")
-    lines.append("server resident memory (MiB, VmRSS; child processes seen: "
-                 f"{report.child_processes})")  # fmt: skip
+    lines.append(
+        f"server resident memory (MiB, VmRSS; child processes seen: {report.child_processes})"
+    )
     for moment, mib in report.memory_mib.items():
         lines.append(f"  {moment:<32}{mib:>8.0f}")
     overall = percentile(seen["all actions"], 95)
@@ -475,28 +497,62 @@ def format_report(report: LoadReport) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=30)
-    parser.add_argument("--seconds", type=float, default=120.0,
-                        help="keep looping through the pages this long (0: one pass each)")  # fmt: skip
-    parser.add_argument("--think", type=float, nargs=2, default=(1.0, 3.0),
-                        metavar=("LOW", "HIGH"), help="seconds a student reads after an action")  # fmt: skip
-    parser.add_argument("--settle", type=float, default=30.0,
-                        help="seconds to wait after the students leave before measuring memory")  # fmt: skip
-    parser.add_argument("--no-reap", dest="reap", action="store_false",
-                        help="do not wait for Streamlit to drop the closed sessions")  # fmt: skip
+    parser.add_argument(
+        "--seconds",
+        type=float,
+        default=120.0,
+        help="keep looping through the pages this long (0: one pass each)",
+    )
+    parser.add_argument(
+        "--think",
+        type=float,
+        nargs=2,
+        default=(1.0, 3.0),
+        metavar=("LOW", "HIGH"),
+        help="seconds a student reads after an action",
+    )
+    parser.add_argument(
+        "--settle",
+        type=float,
+        default=30.0,
+        help="seconds to wait after the students leave before measuring memory",
+    )
+    parser.add_argument(
+        "--no-reap",
+        dest="reap",
+        action="store_false",
+        help="do not wait for Streamlit to drop the closed sessions",
+    )
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--split-cpus", action=argparse.BooleanOptionalAction, default=False,
-                        help="give the server a core of its own and Chromium the rest (on two "
-                             "cores, 30 students' Chromium on one core barely moves)")  # fmt: skip
-    parser.add_argument("--browser-nice", type=int, default=19,
-                        help="niceness of Chromium, so the server comes first (0: none)")  # fmt: skip
+    parser.add_argument(
+        "--split-cpus",
+        action=argparse.BooleanOptionalAction,
+        default=False,
+        help="give the server a core of its own and Chromium the rest (on two "
+        "cores, 30 students' Chromium on one core barely moves)",
+    )
+    parser.add_argument(
+        "--browser-nice",
+        type=int,
+        default=19,
+        help="niceness of Chromium, so the server comes first (0: none)",
+    )
     args = parser.parse_args()
     reason = browser_unavailable_reason()
     if reason:
         sys.exit(f"cannot run: {reason}")
     print(f"load average at the start {os.getloadavg()[0]:.2f}", flush=True)
-    report = run_load(args.users, args.seconds, tuple(args.think), args.settle, args.reap,
-                      args.seed, log=lambda text: print(text, flush=True),
-                      browser_nice=args.browser_nice, split_cpus=args.split_cpus)  # fmt: skip
+    report = run_load(
+        args.users,
+        args.seconds,
+        tuple(args.think),
+        args.settle,
+        args.reap,
+        args.seed,
+        log=lambda text: print(text, flush=True),
+        browser_nice=args.browser_nice,
+        split_cpus=args.split_cpus,
+    )
     print(format_report(report))
 
 

@@ -66,15 +66,23 @@ def main() -> None:
     print()
     print(f"Neural bigram on names.txt, {args.steps} steps (lr 50, reg 0.01), whole fit() call")
     print("                              median s   steps/s   ms/step   runs")
-    print(f"  ours method='engine'      {engine_seconds:10.3f}  {engine_rate:8.1f}  "
-          f"{1e3 / engine_rate:8.2f}   {args.repeats}")  # fmt: skip
-    print(f"  torch method='fast'       {fast_seconds:10.3f}  {fast_rate:8.1f}  "
-          f"{1e3 / fast_rate:8.2f}   {4 * args.repeats}")  # fmt: skip
+    print(
+        f"  ours method='engine'      {engine_seconds:10.3f}  {engine_rate:8.1f}  "
+        f"{1e3 / engine_rate:8.2f}   {args.repeats}"
+    )
+    print(
+        f"  torch method='fast'       {fast_seconds:10.3f}  {fast_rate:8.1f}  "
+        f"{1e3 / fast_rate:8.2f}   {4 * args.repeats}"
+    )
     print(f"  ratio torch / engine      {fast_rate / engine_rate:10.1f} x")
-    print(f"  loss at step 0            engine {engine.loss_history[0]:.7f}  "
-          f"torch {fast.loss_history[0]:.7f}  (lecture 3.7686)")  # fmt: skip
-    print(f"  loss at step {args.steps - 1:<3d}          engine {engine.loss_history[-1]:.7f}  "
-          f"torch {fast.loss_history[-1]:.7f}")  # fmt: skip
+    print(
+        f"  loss at step 0            engine {engine.loss_history[0]:.7f}  "
+        f"torch {fast.loss_history[0]:.7f}  (lecture 3.7686)"
+    )
+    print(
+        f"  loss at step {args.steps - 1:<3d}          engine {engine.loss_history[-1]:.7f}  "
+        f"torch {fast.loss_history[-1]:.7f}"
+    )
     print(f"  largest loss difference   {gaps[worst]:.2e} (step {worst})")
     print(f"  largest weight difference {weights_gap:.2e}")
     verdict = "met" if gaps[worst] < AGREEMENT_GOAL else "MISSED"

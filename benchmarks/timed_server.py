@@ -60,8 +60,12 @@ def install(log_path: str) -> None:
         if current and event in _ANSWERED and self.id in pending:
             asked, fragment = pending.pop(self.id)
             number = numbers.setdefault(self.id, len(numbers))
-            line = {"at": time.time(), "seconds": time.perf_counter() - asked,
-                    "fragment": fragment, "session": number}  # fmt: skip
+            line = {
+                "at": time.time(),
+                "seconds": time.perf_counter() - asked,
+                "fragment": fragment,
+                "session": number,
+            }
             log.write(json.dumps(line) + "\n")
         return result
 

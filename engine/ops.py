@@ -79,6 +79,19 @@ def vsum_expanded(values: Iterable[Value | float]) -> Value:
 # ---- dot ------------------------------------------------------------------------------------
 
 
+def _dot_arguments(weights, inputs, bias, name: str) -> tuple[list, list]:
+    """The weights and inputs as lists, checked: as many of each, and something to add."""
+    weights, inputs = list(weights), list(inputs)
+    if len(weights) != len(inputs):
+        raise ValueError(
+            f"{name} needs as many weights as inputs, got {len(weights)} weights "
+            f"and {len(inputs)} inputs"
+        )
+    if not weights and bias is None:
+        raise ValueError(f"{name} needs at least one weight and input, or a bias")
+    return weights, inputs
+
+
 def dot(
     weights: Sequence[Value | float],
     inputs: Sequence[Value | float],
@@ -98,15 +111,7 @@ def dot(
     its gradient, so the children then follow the order in which the binary form passes
     gradients back: `(w[n-1], x[n-1], ..., w1, x1, bias, w0, x0)`.
     """
-    weights = list(weights)
-    inputs = list(inputs)
-    if len(weights) != len(inputs):
-        raise ValueError(
-            f"dot() needs as many weights as inputs, got {len(weights)} weights "
-            f"and {len(inputs)} inputs"
-        )
-    if not weights and bias is None:
-        raise ValueError("dot() needs at least one weight and input, or a bias")
+    weights, inputs = _dot_arguments(weights, inputs, bias, "dot()")
     if bias is not None and not isinstance(bias, Value):
         bias = to_float(bias, "the bias of dot()")
     if expanded:
@@ -161,15 +166,7 @@ def dot_expanded(
     Products are labelled like "w1*x1" and partial sums like "b + w1*x1" from the labels of
     the leaves (numbers stand for themselves), cut to 40 characters.
     """
-    weights = list(weights)
-    inputs = list(inputs)
-    if len(weights) != len(inputs):
-        raise ValueError(
-            f"dot_expanded() needs as many weights as inputs, got {len(weights)} weights "
-            f"and {len(inputs)} inputs"
-        )
-    if not weights and bias is None:
-        raise ValueError("dot_expanded() needs at least one weight and input, or a bias")
+    weights, inputs = _dot_arguments(weights, inputs, bias, "dot_expanded()")
     total: Value | float | None = bias
     for i, (w, x) in enumerate(zip(weights, inputs, strict=True)):
         _data_of(w, f"weight {i} of dot_expanded()")

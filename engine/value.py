@@ -268,12 +268,7 @@ class Value:
         behind inactive ReLUs and satisfied margins.
         """
         interior = _interior_nodes_in_creation_order(self)
-        for node in interior:
-            node.grad = 0.0
-        if self.children:
-            self.grad = 1.0
-        else:
-            self.grad += 1.0
+        _start_backward(self, interior)
         for node in reversed(interior):
             upstream = node.grad
             if upstream == 0.0:
@@ -326,6 +321,17 @@ def _reachable(root: Value) -> set[Value]:
 def nodes_in_creation_order(root: Value) -> list[Value]:
     """All nodes `root` depends on, children before parents (a topological order)."""
     return sorted(_reachable(root), key=by_creation)
+
+
+def _start_backward(root: Value, interior: list[Value]) -> None:
+    """Reset the interior gradients and seed the root's: d root / d root = 1 (added to a leaf
+    root, as leaves accumulate)."""
+    for node in interior:
+        node.grad = 0.0
+    if root.children:
+        root.grad = 1.0
+    else:
+        root.grad += 1.0
 
 
 def _interior_nodes_in_creation_order(root: Value) -> list[Value]:
@@ -391,13 +397,7 @@ def backward_steps(root: Value) -> Iterator[BackwardStep]:
     gives, with the same rules: interior grads reset, leaf grads accumulate.
     """
     order = nodes_in_creation_order(root)
-    for node in order:
-        if node.children:
-            node.grad = 0.0
-    if root.children:
-        root.grad = 1.0
-    else:
-        root.grad += 1.0
+    _start_backward(root, [node for node in order if node.children])
     for node in reversed(order):
         upstream = node.grad
         steps = []

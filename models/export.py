@@ -47,53 +47,46 @@ class ModelFileError(ValueError):
 # -- writing ----------------------------------------------------------------------------------
 
 
+def _document(kind: str, settings: Mapping[str, Any], **fields: Any) -> dict[str, Any]:
+    """A model file: what it is, the model's fields, and the settings that made it."""
+    header = {"format": FORMAT, "version": VERSION, "kind": kind}
+    return header | fields | {"settings": _plain_settings(settings)}
+
+
 def export_mlp(model: MLP, settings: Mapping[str, Any]) -> str:
     """The MLP's architecture and every weight and bias, with the settings that trained it."""
     layers = model.layers
-    document = {
-        "format": FORMAT,
-        "version": VERSION,
-        "kind": "mlp",
-        "architecture": {
-            "inputs": model.nin,
-            "layer_sizes": [len(layer.neurons) for layer in layers],
-            "activation": model.activation,
-        },
-        "parameters": [
-            [{"w": [w.data for w in neuron.w], "b": neuron.b.data} for neuron in layer.neurons]
-            for layer in layers
-        ],
-        "settings": _plain_settings(settings),
+    architecture = {
+        "inputs": model.nin,
+        "layer_sizes": [len(layer.neurons) for layer in layers],
+        "activation": model.activation,
     }
+    parameters = [
+        [{"w": [w.data for w in neuron.w], "b": neuron.b.data} for neuron in layer.neurons]
+        for layer in layers
+    ]
+    document = _document("mlp", settings, architecture=architecture, parameters=parameters)
     return json.dumps(document, indent=1, allow_nan=False)
 
 
 def export_neural_ngram(model: NeuralNGram, settings: Mapping[str, Any]) -> str:
     """The neural n-gram's vocabulary, order n and weight matrix W."""
-    document = {
-        "format": FORMAT,
-        "version": VERSION,
-        "kind": "neural-ngram",
-        "n": model.n,
-        "vocabulary": list(model.itos),
-        "W": model.W.tolist(),
-        "settings": _plain_settings(settings),
-    }
+    document = _document(
+        "neural-ngram", settings, n=model.n, vocabulary=list(model.itos), W=model.W.tolist()
+    )
     return json.dumps(document, allow_nan=False)
 
 
 def export_count_ngram(model: CountNGram, settings: Mapping[str, Any]) -> str:
     """The counts model's vocabulary, order n, smoothing k and its whole count table."""
-    document = {
-        "format": FORMAT,
-        "version": VERSION,
-        "kind": "count-ngram",
-        "n": model.n,
-        "vocabulary": list(model.itos),
-        "smoothing": model.smoothing,
-        "counts": model.counts.tolist(),
-        "settings": _plain_settings(settings),
-    }
+    document = _document(
+        "count-ngram",
+        settings,
+        n=model.n,
+        vocabulary=list(model.itos),
+        smoothing=model.smoothing,
+        counts=model.counts.tolist(),
+    )
     return json.dumps(document, separators=(",", ":"), allow_nan=False)
 
 
@@ -133,8 +126,10 @@ def read_model_file(raw: bytes | str) -> dict[str, Any]:
     if document.get("format") != FORMAT:
         raise ModelFileError(f'This is not a model file of this app ("format" must be "{FORMAT}").')
     if document.get("version") != VERSION or isinstance(document.get("version"), bool):
-        raise ModelFileError(f"Unsupported model file version {document.get('version')!r}; "
-                             f"this app reads version {VERSION}.")  # fmt: skip
+        raise ModelFileError(
+            f"Unsupported model file version {document.get('version')!r}; "
+            f"this app reads version {VERSION}."
+        )
     settings = document.get("settings", {})
     if not isinstance(settings, dict) or len(settings) > MAX_SETTINGS:
         raise ModelFileError('"settings" must be an object of at most 100 names and values.')
@@ -161,8 +156,10 @@ def import_mlp(raw: bytes | str) -> tuple[MLP, dict[str, Any]]:
     sizes = _field(architecture, "layer_sizes", list, "architecture.layer_sizes")
     if not 1 <= len(sizes) <= MAX_LAYERS:
         raise ModelFileError(f"architecture.layer_sizes must list 1 to {MAX_LAYERS} layers.")
-    sizes = [_count({"size": s}, "size", f"architecture.layer_sizes[{i}]", MAX_WIDTH)
-             for i, s in enumerate(sizes)]  # fmt: skip
+    sizes = [
+        _count({"size": s}, "size", f"architecture.layer_sizes[{i}]", MAX_WIDTH)
+        for i, s in enumerate(sizes)
+    ]
     activation = architecture.get("activation")
     if activation not in ACTIVATIONS:
         raise ModelFileError(f"architecture.activation must be one of {', '.join(ACTIVATIONS)}.")
@@ -192,19 +189,30 @@ def import_mlp(raw: bytes | str) -> tuple[MLP, dict[str, Any]]:
 
     model = MLP(inputs, sizes, activation=activation, seed=0)
     # In MLP.parameters() order: layer by layer, each neuron's weights, then its bias.
-    model.set_weights([value for stored_layer in parameters for stored in stored_layer
-                       for value in (*stored["w"], stored["b"])])  # fmt: skip
+    model.set_weights(
+        [
+            value
+            for stored_layer in parameters
+            for stored in stored_layer
+            for value in (*stored["w"], stored["b"])
+        ]
+    )
     return model, dict(document.get("settings", {}))
+
+
+def _ngram_file(raw: bytes | str, kind: str) -> tuple[dict[str, Any], int, list[str]]:
+    """The parts every n-gram file has: the document, n and the vocabulary."""
+    document = read_model_file(raw)
+    _expect_kind(document, kind)
+    n = _count(document, "n", "n", MAX_ORDER)
+    if n < 2:
+        raise ModelFileError("n must be at least 2.")
+    return document, n, _vocabulary(document)
 
 
 def import_neural_ngram(raw: bytes | str) -> tuple[NeuralNGram, dict[str, Any]]:
     """A neural n-gram and its settings, from a file written by `export_neural_ngram`."""
-    document = read_model_file(raw)
-    _expect_kind(document, "neural-ngram")
-    n = _count(document, "n", "n", MAX_ORDER)
-    if n < 2:
-        raise ModelFileError("n must be at least 2.")
-    vocabulary = _vocabulary(document)
+    document, n, vocabulary = _ngram_file(raw, "neural-ngram")
     size = len(vocabulary)
     rows = _field(document, "W", list)
     if len(rows) != (n - 1) * size:
@@ -224,12 +232,7 @@ def import_neural_ngram(raw: bytes | str) -> tuple[NeuralNGram, dict[str, Any]]:
 
 def import_count_ngram(raw: bytes | str) -> tuple[CountNGram, dict[str, Any]]:
     """A counts n-gram and its settings, from a file written by `export_count_ngram`."""
-    document = read_model_file(raw)
-    _expect_kind(document, "count-ngram")
-    n = _count(document, "n", "n", MAX_ORDER)
-    if n < 2:
-        raise ModelFileError("n must be at least 2.")
-    vocabulary = _vocabulary(document)
+    document, n, vocabulary = _ngram_file(raw, "count-ngram")
     size = len(vocabulary)
     if size**n > MAX_TABLE_ENTRIES:
         raise ModelFileError(

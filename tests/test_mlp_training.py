@@ -34,9 +34,16 @@ from models.mlp_training import (
 # Printed by micrograd's demo notebook (make_moons(100, noise=0.1), MLP(2, [16, 16, 1]), 1337).
 PUBLISHED_LOSSES = {0: 0.8958441028683222, 1: 1.7235905336972022, 99: 0.010978370135492717}
 DEMO = TrainingConfig(
-    hidden=(16, 16), activation="relu", loss="max_margin", l2=1e-4, learning_rate=1.0,
-    schedule="linear", batch_size=None, steps=100, seed=1337,
-)  # fmt: skip
+    hidden=(16, 16),
+    activation="relu",
+    loss="max_margin",
+    l2=1e-4,
+    learning_rate=1.0,
+    schedule="linear",
+    batch_size=None,
+    steps=100,
+    seed=1337,
+)
 
 
 def moons(n=100, seed=1337):
@@ -348,9 +355,16 @@ def test_torch_replays_minibatch_runs_of_every_loss():
     X, y = moons(50)
     for loss, activation in [("bce", "tanh"), ("mse", "relu"), ("max_margin", "tanh")]:
         config = TrainingConfig(
-            hidden=(6, 4), activation=activation, loss=loss, l2=1e-3, learning_rate=0.05,
-            schedule="constant", batch_size=9, steps=40, seed=2,
-        )  # fmt: skip
+            hidden=(6, 4),
+            activation=activation,
+            loss=loss,
+            l2=1e-3,
+            learning_rate=0.05,
+            schedule="constant",
+            batch_size=9,
+            steps=40,
+            seed=2,
+        )
         trainer = Trainer(config, X, y)
         trainer.step(40)
         comparison = compare_with_torch(trainer)

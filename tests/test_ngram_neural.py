@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from models.ngram import CountNGram, NeuralNGram, TrainingDiverged, Vocabulary
+from tests.lecture_reference import lecture_examples
 
 LECTURE_SEED = 2147483647
 
@@ -30,16 +31,6 @@ def histories(words) -> dict[str, list[float]]:
         method: NeuralNGram(seed=LECTURE_SEED).fit(words, steps=100, lr=50, reg=0.01, method=method)
         for method in ("fast", "lecture")
     }
-
-
-def lecture_examples(words, stoi):
-    xs, ys = [], []
-    for w in words:
-        chs = ["."] + list(w) + ["."]
-        for ch1, ch2 in zip(chs, chs[1:], strict=False):
-            xs.append(stoi[ch1])
-            ys.append(stoi[ch2])
-    return torch.tensor(xs), torch.tensor(ys)
 
 
 # ---------------------------------------------------------------- the lecture's bigram net

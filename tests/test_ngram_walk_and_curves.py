@@ -11,6 +11,7 @@ import torch
 import torch.nn.functional as F
 
 from models.ngram import CountNGram, NeuralNGram, inverse_cdf_index, sample_walk
+from tests.lecture_reference import lecture_nll
 
 # A corpus small enough to count by hand. Padded: .ab. .b. .ba. .a.
 TINY = ["ab", "b", "ba", "a"]
@@ -134,21 +135,6 @@ def test_walk_refuses_a_context_without_probabilities():
 
 
 # ------------------------------------------------------------------ train / dev curves
-
-
-def lecture_nll(W: torch.Tensor, words: list[str], itos: tuple[str, ...]) -> float:
-    """The lecture's forward pass: one-hot @ W, exp, normalise, mean -log p of the labels."""
-    stoi = {ch: i for i, ch in enumerate(itos)}
-    xs, ys = [], []
-    for word in words:
-        chs = ["."] + list(word) + ["."]
-        for ch1, ch2 in zip(chs, chs[1:], strict=False):
-            xs.append(stoi[ch1])
-            ys.append(stoi[ch2])
-    xenc = F.one_hot(torch.tensor(xs), num_classes=len(itos)).double()
-    counts = (xenc @ W.double()).exp()
-    probs = counts / counts.sum(1, keepdim=True)
-    return float(-probs[torch.arange(len(ys)), torch.tensor(ys)].log().mean())
 
 
 TRAIN = ["emma", "olivia", "ava", "isabella", "sophia", "mia", "amelia", "harper"]

@@ -11,11 +11,11 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 import torch
-import torch.nn.functional as F
 
 from data.names import ssa_names
 from data.splits import shuffled_split
 from tests.apptest_helpers import exception_messages, open_page, page_state
+from tests.lecture_reference import lecture_nll
 from ui.bigram import BigramState
 from ui.cache import mutated_resources
 
@@ -41,21 +41,6 @@ def plain_counts_nll(train: list[str], eval_words: list[str], k: float = 1.0) ->
             log_likelihood += math.log(P[stoi[a], stoi[b]])
             count += 1
     return -log_likelihood / count
-
-
-def plain_neural_nll(W: torch.Tensor, itos: tuple[str, ...], words: list[str]) -> float:
-    """The lecture's forward pass: one-hot @ W, exp, normalise, mean -log p of the labels."""
-    stoi = {ch: i for i, ch in enumerate(itos)}
-    xs, ys = [], []
-    for w in words:
-        chs = [".", *w, "."]
-        for a, b in zip(chs, chs[1:], strict=False):
-            xs.append(stoi[a])
-            ys.append(stoi[b])
-    xenc = F.one_hot(torch.tensor(xs), num_classes=len(itos)).double()
-    counts = (xenc @ W.double()).exp()
-    probs = counts / counts.sum(1, keepdim=True)
-    return float(-probs[torch.arange(len(ys)), torch.tensor(ys)].log().mean())
 
 
 def texts(at) -> str:
@@ -131,7 +116,7 @@ def test_default_training_reaches_the_counts_models_nll(trained, default_splits)
     run = the_run(trained)
     train = list(default_splits.train)
     counts_nll = plain_counts_nll(train, train, k=1.0)
-    net_nll = plain_neural_nll(run.model.W, run.model.itos, train)
+    net_nll = lecture_nll(run.model.W, train, run.model.itos)
     assert abs(net_nll - counts_nll) < 0.01, (net_nll, counts_nll)
     # The page shows the same figures as the plain computations.
     assert f"**{net_nll:.4f}**" in texts(trained)
@@ -150,15 +135,23 @@ def test_the_loss_curves_show_train_dev_and_the_counts_lines(trained, default_sp
     assert set(curves["split"]) == {"train", "dev"}
     assert len(curves) == 2 * 500
     dev = list(default_splits.dev)
-    expected = {"counts model NLL, train": plain_counts_nll(list(default_splits.train),
-                                                            list(default_splits.train)),
-                "counts model NLL, dev": plain_counts_nll(list(default_splits.train), dev)}  # fmt: skip
+    expected = {
+        "counts model NLL, train": plain_counts_nll(
+            list(default_splits.train), list(default_splits.train)
+        ),
+        "counts model NLL, dev": plain_counts_nll(list(default_splits.train), dev),
+    }
     shown = dict(zip(lines["line"], lines["value"], strict=True))
     assert shown == pytest.approx(expected, abs=1e-4)
     # The dev curve starts at the NLL on dev of the initial weights (the lecture's W).
     assert curves[curves["split"] == "dev"]["loss"].iloc[0] == pytest.approx(
-        plain_neural_nll(torch.randn((27, 27), generator=torch.Generator().manual_seed(
-            2147483647)), the_run(trained).model.itos, dev), abs=1e-4)  # fmt: skip
+        lecture_nll(
+            torch.randn((27, 27), generator=torch.Generator().manual_seed(2147483647)),
+            dev,
+            the_run(trained).model.itos,
+        ),
+        abs=1e-4,
+    )
 
 
 def test_the_samples_table_has_both_models_with_the_same_seed(trained, default_splits):
@@ -240,8 +233,9 @@ def test_rows_walk_through_and_words_the_models_cannot_read(page, default_splits
     assert not page.exception, exception_messages(page)
     assert page.query_params.get("row") == "q"
     _spec, (bars, ticks) = chart(page, "P(next | 'q')")
-    after_q = Counter(c2 for w in default_splits.train
-                      for c1, c2 in zip(w, w[1:] + ".", strict=True) if c1 == "q")  # fmt: skip
+    after_q = Counter(
+        c2 for w in default_splits.train for c1, c2 in zip(w, w[1:] + ".", strict=True) if c1 == "q"
+    )
     total = sum(after_q.values()) + 27  # k = 1 on each of the 27 characters
     expected = (after_q["u"] + 1) / total
     row_q = bars[bars["context"] == "q"].set_index("next")
@@ -259,9 +253,12 @@ def test_rows_walk_through_and_words_the_models_cannot_read(page, default_splits
     walked = frame_with(page, "step", "u", "character")
     assert list(walked["u"]) == [f"{first:.4f}", f"{second:.4f}"]
     # Both walk charts now show step 2.
-    walk_steps = [param.get("value") for element in page.get("vega_lite_chart")
-                  for param in json.loads(element.proto.spec).get("params", [])
-                  if param.get("name") == "walk_step"]  # fmt: skip
+    walk_steps = [
+        param.get("value")
+        for element in page.get("vega_lite_chart")
+        for param in json.loads(element.proto.spec).get("params", [])
+        if param.get("name") == "walk_step"
+    ]
     assert walk_steps == [2, 2]
 
     page.text_input(key="bigram.score").set_value("zoë").run()

@@ -36,8 +36,15 @@ from ui.bigram import SETTINGS as BIGRAM_SETTINGS
 from ui.bigram import BigramState
 
 PAGE = "pages/bigram.py"
-WIDGET_KINDS = ("slider", "number_input", "text_input", "selectbox", "radio", "toggle",
-                "button_group")  # fmt: skip
+WIDGET_KINDS = (
+    "slider",
+    "number_input",
+    "text_input",
+    "selectbox",
+    "radio",
+    "toggle",
+    "button_group",
+)
 
 
 def open_with_link(params: dict[str, str]):
@@ -124,17 +131,42 @@ def downloads(monkeypatch) -> Downloads:
 # ------------------------------------------------------------------------ share links
 
 TRIGRAM_LINK = {
-    "year": "1995", "sex": "F", "top_n": "3000", "word": "anna", "n": "3",
-    "smoothing": "0.5", "prefix": "a", "row": "n", "lr": "20.0", "steps": "40", "reg": "0.01",
-    "seed": "7", "centre": "0", "zoom": "0", "num_samples": "6", "sample_seed": "3",
-    "temperature": "0.8", "top_k": "5", "score": "nora", "weights": "trained",
-    "walk_model": "neural", "walk_seed": "4",
-}  # fmt: skip
+    "year": "1995",
+    "sex": "F",
+    "top_n": "3000",
+    "word": "anna",
+    "n": "3",
+    "smoothing": "0.5",
+    "prefix": "a",
+    "row": "n",
+    "lr": "20.0",
+    "steps": "40",
+    "reg": "0.01",
+    "seed": "7",
+    "centre": "0",
+    "zoom": "0",
+    "num_samples": "6",
+    "sample_seed": "3",
+    "temperature": "0.8",
+    "top_k": "5",
+    "score": "nora",
+    "weights": "trained",
+    "walk_model": "neural",
+    "walk_seed": "4",
+}
 ENGINE_LINK = {
-    "year": "1990", "sex": "M", "top_n": "2000", "smoothing": "2.0", "lr": "30.0",
-    "steps": "25", "reg": "0.0", "seed": "11", "method": "engine", "sample_seed": "9",
+    "year": "1990",
+    "sex": "M",
+    "top_n": "2000",
+    "smoothing": "2.0",
+    "lr": "30.0",
+    "steps": "25",
+    "reg": "0.0",
+    "seed": "11",
+    "method": "engine",
+    "sample_seed": "9",
     "temperature": "1.5",
-}  # fmt: skip
+}
 
 
 def test_the_links_below_cover_every_setting_of_the_page():
@@ -172,8 +204,14 @@ def test_a_link_restores_every_setting_and_train_reproduces_the_run(link):
     method = {"engine": "engine"}.get(link.get("method", ""), "fast")
     splits, vocab = reference_data(int(link["year"]), link["sex"], int(link["top_n"]))
     net = NeuralNGram(n=n, seed=int(link["seed"]), vocab=vocab)
-    net.fit(splits.train, steps=int(link["steps"]), lr=float(link["lr"]),
-            reg=float(link["reg"]), method=method, eval_words={"dev": splits.dev})  # fmt: skip
+    net.fit(
+        splits.train,
+        steps=int(link["steps"]),
+        lr=float(link["lr"]),
+        reg=float(link["reg"]),
+        method=method,
+        eval_words={"dev": splits.dev},
+    )
     assert run.model.loss_history == first.model.loss_history == net.loss_history
     assert run.model.eval_history["dev"] == net.eval_history["dev"]
     assert torch.equal(run.model.W, net.W)
@@ -196,8 +234,12 @@ def test_the_trigram_links_view_settings_reach_their_panels():
     """The settings that choose what is shown (heatmap slice and row, walk-through source
     and seed, the weights the examples use) are in effect after opening the link."""
     at = open_with_link(TRIGRAM_LINK)
-    outlined = [param.get("value") for spec, _ in chart_specs(at)
-                for param in spec.get("params", []) if param.get("name") == "outlined_row"]  # fmt: skip
+    outlined = [
+        param.get("value")
+        for spec, _ in chart_specs(at)
+        for param in spec.get("params", [])
+        if param.get("name") == "outlined_row"
+    ]
     assert outlined == ["an"]  # prefix "a" + row "n"
     generator = torch.Generator().manual_seed(4)  # walk_seed 4
     first_u = float(torch.rand(1, generator=generator, dtype=torch.float64))
@@ -208,9 +250,20 @@ def test_the_trigram_links_view_settings_reach_their_panels():
 
 
 def test_bad_link_values_fall_back_with_one_warning_naming_them():
-    bad = {"lr": "abc", "steps": "999999", "method": "gpu", "n": "7", "temperature": "nan",
-           "seed": "-1", "top_k": "1.5", "year": "1700", "data": "ftp", "centre": "maybe",
-           "smoothing": "inf", "top_n": "800"}  # fmt: skip
+    bad = {
+        "lr": "abc",
+        "steps": "999999",
+        "method": "gpu",
+        "n": "7",
+        "temperature": "nan",
+        "seed": "-1",
+        "top_k": "1.5",
+        "year": "1700",
+        "data": "ftp",
+        "centre": "maybe",
+        "smoothing": "inf",
+        "top_n": "800",
+    }
     at = open_with_link(bad)
     assert len(at.warning) == 1, [w.value for w in at.warning]
     warning = at.warning[0].value
@@ -235,8 +288,15 @@ def test_a_link_to_an_uploaded_word_list_says_the_file_did_not_travel():
 
 
 def test_a_presenter_link_hides_chosen_controls_and_their_values_apply():
-    link = {"present": "1", "hide": "lr,steps,method,seed", "lr": "25.0", "steps": "30",
-            "method": "engine", "seed": "5", "top_n": "1500"}  # fmt: skip
+    link = {
+        "present": "1",
+        "hide": "lr,steps,method,seed",
+        "lr": "25.0",
+        "steps": "30",
+        "method": "engine",
+        "seed": "5",
+        "top_n": "1500",
+    }
     at = open_with_link(link)
     shown = widget_values(at)
     assert not {"lr", "steps", "method", "seed"} & shown.keys()
@@ -264,13 +324,15 @@ def test_the_engine_panel_shows_both_curves_and_their_largest_difference():
     splits, vocab = reference_data(2017, "both", 1000)
     reference = NeuralNGram(n=2, seed=LECTURE_SEED, vocab=vocab)
     reference.fit(splits.train, steps=30, lr=50.0, reg=0.001, method="fast")
-    gaps = [abs(a - b) for a, b in zip(run.model.loss_history, reference.loss_history,
-                                       strict=True)]  # fmt: skip
+    gaps = [abs(a - b) for a, b in zip(run.model.loss_history, reference.loss_history, strict=True)]
     assert 0 < max(gaps) < 1e-6
     assert f"Largest |engine − torch| **{max(gaps):.1e}**" in texts(at)
     assert "After 30 steps with our engine" in texts(at)
-    curves = next(frames[0] for spec, frames in chart_specs(at)
-                  if frames and "trained with" in frames[0].columns)  # fmt: skip
+    curves = next(
+        frames[0]
+        for spec, frames in chart_specs(at)
+        if frames and "trained with" in frames[0].columns
+    )
     torch_curve = curves[curves["trained with"] == "torch"]["loss"].tolist()
     engine_curve = curves[curves["trained with"] == "our engine"]["loss"].tolist()
     assert torch_curve == list(reference.loss_history)
@@ -303,8 +365,11 @@ def test_compare_two_of_the_last_runs(downloads):
     assert at.selectbox(key="bigram.compare-first").value == "run 2"
     assert at.selectbox(key="bigram.compare-second").value == "run 3"
     assert any(c.value.endswith("highlighted): Train with") for c in at.caption)
-    overlaid = next(frames[0] for spec, frames in chart_specs(at)
-                    if spec.get("title") == "Loss curves of the two runs")  # fmt: skip
+    overlaid = next(
+        frames[0]
+        for spec, frames in chart_specs(at)
+        if spec.get("title") == "Loss curves of the two runs"
+    )
     run_3 = overlaid[overlaid["series"] == "run 3: train"]["value"].tolist()
     assert run_3 == list(the_run(at).model.data_loss_history)
     at.selectbox(key="bigram.compare-first").set_value("run 1").run()
@@ -379,16 +444,22 @@ def test_tampered_net_files_are_refused_and_the_net_is_kept(downloads):
     cases = {
         "short.json": (tampered(good, lambda d: d["W"].pop()), "W must have 27 rows"),
         "keys.json": (tampered(good, lambda d: d.pop("vocabulary")), 'no "vocabulary"'),
-        "huge.json": (tampered(good, lambda d: d["W"][2].__setitem__(5, 1e300)),
-                      "W[2][5] is 1e+300"),
+        "huge.json": (
+            tampered(good, lambda d: d["W"][2].__setitem__(5, 1e300)),
+            "W[2][5] is 1e+300",
+        ),
         "types.json": (tampered(good, lambda d: d.update(n="2")), "n must be a whole number"),
         "text.json": (b"W = [[1, 2], [3, 4]]", "not valid JSON"),
-        "nan.json": (json.dumps(good).replace('"W": [[', '"W": [[NaN, ', 1).encode(),
-                     "contains NaN"),
-        "letters.json": (export_neural_ngram(other_letters, {}).encode(),
-                         "the words on this page have"),
+        "nan.json": (
+            json.dumps(good).replace('"W": [[', '"W": [[NaN, ', 1).encode(),
+            "contains NaN",
+        ),
+        "letters.json": (
+            export_neural_ngram(other_letters, {}).encode(),
+            "the words on this page have",
+        ),
         "order.json": (export_neural_ngram(five_gram, {}).encode(), "this page shows n = 2"),
-    }  # fmt: skip
+    }
     uploader_key = "bigram.net-file"
     for name, (raw, expected) in cases.items():
         at.file_uploader(key=uploader_key).set_value((name, raw, "application/json")).run()
@@ -410,8 +481,9 @@ def test_an_engine_run_is_kept_when_torch_gives_out_on_the_same_settings(monkeyp
     kept and the page says what happened to torch."""
     original = NeuralNGram.fit
 
-    def fit(self, words, steps=100, lr=50.0, reg=0.01, on_step=None, method="fast",
-            eval_words=None):  # fmt: skip
+    def fit(
+        self, words, steps=100, lr=50.0, reg=0.01, on_step=None, method="fast", eval_words=None
+    ):
         if method == "fast":
             raise TrainingDiverged(2, [3.0, 9.0], lr)
         return original(self, words, steps, lr, reg, on_step, method, eval_words)

@@ -151,8 +151,17 @@ def test_a_settings_change_keeps_the_finished_run_until_train_is_pressed():
 
 
 def test_a_share_link_restores_the_settings_and_names_bad_values():
-    link = {"dataset": "xor", "layers": "1", "width1": "3", "activation": "tanh",
-            "loss": "bce", "lr": "0.05", "batch": "16", "steps": "40", "test": "0.25"}  # fmt: skip
+    link = {
+        "dataset": "xor",
+        "layers": "1",
+        "width1": "3",
+        "activation": "tanh",
+        "loss": "bce",
+        "lr": "0.05",
+        "batch": "16",
+        "steps": "40",
+        "test": "0.25",
+    }
     at = page_with_link(link)
     assert not at.exception and not at.warning
     assert at.selectbox(key="mlp.dataset").value == "xor"
@@ -173,14 +182,26 @@ def test_a_share_link_restores_the_settings_and_names_bad_values():
 
 
 def test_the_lectures_3d_examples_get_a_predictions_table_instead_of_a_boundary():
-    at = page_with_link({"dataset": "lecture", "layers": "2", "width1": "4", "width2": "4",
-                         "activation": "tanh", "loss": "mse", "lr": "0.05"})  # fmt: skip
+    at = page_with_link(
+        {
+            "dataset": "lecture",
+            "layers": "2",
+            "width1": "4",
+            "width2": "4",
+            "activation": "tanh",
+            "loss": "mse",
+            "lr": "0.05",
+        }
+    )
     assert not at.exception
     assert not at.get("vega_lite_chart")  # nothing to draw in 3-D
     table = next(d.value for d in at.dataframe if "target" in d.value.columns)
     assert table[["x1", "x2", "x3"]].values.tolist() == [
-        [2.0, 3.0, -1.0], [3.0, -1.0, 0.5], [0.5, 1.0, 1.0], [1.0, 1.0, -1.0]
-    ]  # fmt: skip
+        [2.0, 3.0, -1.0],
+        [3.0, -1.0, 0.5],
+        [0.5, 1.0, 1.0],
+        [1.0, 1.0, -1.0],
+    ]
     assert table["target"].tolist() == [1, -1, -1, 1]
     model = MLP(3, [4, 4, 1], "tanh", seed=1337)
     assert table["prediction"].tolist() == pytest.approx(

@@ -34,17 +34,31 @@ from ui.mlp import SETTINGS
 
 # One non-default value for every kind of setting the page has.
 LINK = {
-    "dataset": "circles", "points": "60", "noise": "0.15", "test": "0.3", "data_seed": "7",
-    "layers": "3", "width1": "5", "width2": "4", "width3": "3", "activation": "tanh",
-    "loss": "mse", "l2": "0.001", "lr": "0.05", "schedule": "constant", "batch": "8",
-    "steps": "30", "seed": "42",
-}  # fmt: skip
+    "dataset": "circles",
+    "points": "60",
+    "noise": "0.15",
+    "test": "0.3",
+    "data_seed": "7",
+    "layers": "3",
+    "width1": "5",
+    "width2": "4",
+    "width3": "3",
+    "activation": "tanh",
+    "loss": "mse",
+    "l2": "0.001",
+    "lr": "0.05",
+    "schedule": "constant",
+    "batch": "8",
+    "steps": "30",
+    "seed": "42",
+}
 
 
 def reference_run(dataset, points, noise, data_seed, test, config: TrainingConfig) -> Trainer:
     """The run the settings describe, made directly with the training code (no page)."""
-    train, held_out = train_test_split(make_dataset(dataset, points, noise, data_seed), test,
-                                       data_seed)  # fmt: skip
+    train, held_out = train_test_split(
+        make_dataset(dataset, points, noise, data_seed), test, data_seed
+    )
     trainer = Trainer(config, train.X, train.y, held_out.X, held_out.y)
     trainer.step(config.steps)
     return trainer
@@ -74,9 +88,17 @@ def test_a_link_with_every_kind_of_setting_reproduces_the_trained_loss():
     press_train(at)
     assert the_run(at).status == "done"
 
-    config = TrainingConfig(hidden=(5, 4, 3), activation="tanh", loss="mse", l2=0.001,
-                            learning_rate=0.05, schedule="constant", batch_size=8, steps=30,
-                            seed=42)  # fmt: skip
+    config = TrainingConfig(
+        hidden=(5, 4, 3),
+        activation="tanh",
+        loss="mse",
+        l2=0.001,
+        learning_rate=0.05,
+        schedule="constant",
+        batch_size=8,
+        steps=30,
+        seed=42,
+    )
     reference = reference_run("circles", 60, 0.15, 7, 0.3, config)
     page_history = the_run(at).trainer.history
     assert [r.train_loss for r in page_history] == [r.train_loss for r in reference.history]
@@ -98,8 +120,15 @@ def test_the_copy_link_control_carries_the_settings_and_pressing_train_repeats_t
     # The sidebar's "Share these settings" popover shows the link in a code block.
     link = next(code.value for code in first.code if "dataset=spiral" in code.value)
     params = dict(parse_qsl(urlsplit(link).query))
-    assert params == {"dataset": "spiral", "layers": "1", "width1": "6", "lr": "0.2",
-                      "batch": "16", "steps": "25", "seed": "3"}  # fmt: skip
+    assert params == {
+        "dataset": "spiral",
+        "layers": "1",
+        "width1": "6",
+        "lr": "0.2",
+        "batch": "16",
+        "steps": "25",
+        "seed": "3",
+    }
     assert dict(first.query_params) == params  # the address bar is the same link
 
     second = page_with_link(params)
@@ -111,20 +140,32 @@ def test_the_copy_link_control_carries_the_settings_and_pressing_train_repeats_t
 
 
 def test_bad_link_values_fall_back_to_their_defaults_with_one_warning_naming_them():
-    at = page_with_link({"lr": "abc", "layers": "9", "width2": "0", "steps": "-1",
-                         "batch": "zero", "seed": "1.5", "noise": "nan", "l2": "0.3",
-                         "width1": "3"})  # fmt: skip
+    at = page_with_link(
+        {
+            "lr": "abc",
+            "layers": "9",
+            "width2": "0",
+            "steps": "-1",
+            "batch": "zero",
+            "seed": "1.5",
+            "noise": "nan",
+            "l2": "0.3",
+            "width1": "3",
+        }
+    )
     no_exception(at)
     assert len(at.warning) == 1
     warning = at.warning[0].value
-    for named in ("Learning rate (`lr=abc`): not a number",
-                  "Hidden layers (`layers=9`): above the maximum 4",
-                  "Neurons in hidden layer 2 (`width2=0`): below the minimum 1",
-                  "Steps (`steps=-1`): below the minimum 1",
-                  "Batch size (`batch=zero`): not one of the choices",
-                  "Seed (initial weights and batches) (`seed=1.5`): expected a whole number",
-                  "Noise (`noise=nan`): expected a finite number",
-                  "L2 strength (`l2=0.3`): not one of the choices"):  # fmt: skip
+    for named in (
+        "Learning rate (`lr=abc`): not a number",
+        "Hidden layers (`layers=9`): above the maximum 4",
+        "Neurons in hidden layer 2 (`width2=0`): below the minimum 1",
+        "Steps (`steps=-1`): below the minimum 1",
+        "Batch size (`batch=zero`): not one of the choices",
+        "Seed (initial weights and batches) (`seed=1.5`): expected a whole number",
+        "Noise (`noise=nan`): expected a finite number",
+        "L2 strength (`l2=0.3`): not one of the choices",
+    ):
         assert named in warning
     assert "width1" not in warning  # a good value in the same link is taken
     config = the_run(at).trainer.config
@@ -144,8 +185,10 @@ def chart(at, title: str) -> tuple[dict, pd.DataFrame]:
     """The spec and the data (decoded from Arrow) of the chart with this title."""
     for element in at.get("vega_lite_chart"):
         spec = json.loads(element.proto.spec)
-        if title in (spec.get("title"), spec.get("title", {}).get("text") if isinstance(
-                spec.get("title"), dict) else None):  # fmt: skip
+        if title in (
+            spec.get("title"),
+            spec.get("title", {}).get("text") if isinstance(spec.get("title"), dict) else None,
+        ):
             frames = [pa.ipc.open_stream(d.data.data).read_pandas() for d in element.proto.datasets]
             return spec, pd.concat(frames, ignore_index=True)
     raise AssertionError(f"no chart titled {title!r}")
@@ -172,8 +215,12 @@ def test_two_runs_with_different_learning_rates_are_compared_side_by_side():
     assert (first.value, second.value) == ("run 1", "run 2")
 
     _, curves = chart(at, "Loss curves of the two runs")
-    assert set(curves["series"]) == {"run 1: train loss", "run 1: test loss",
-                                     "run 2: train loss", "run 2: test loss"}  # fmt: skip
+    assert set(curves["series"]) == {
+        "run 1: train loss",
+        "run 1: test loss",
+        "run 2: train loss",
+        "run 2: test loss",
+    }
     for name, lr in (("run 1", 0.1), ("run 2", 0.5)):
         history = small_reference(lr).history
         for split in ("train", "test"):
@@ -207,8 +254,9 @@ def test_only_the_last_five_runs_are_kept_and_any_two_can_be_picked():
     first.set_value("run 2").run()
     table = next(d.value for d in at.dataframe if "setting" in d.value.columns)
     assert table.set_index("setting").loc["Seed (initial weights and batches)"].tolist() == [
-        "2", "6"
-    ]  # fmt: skip
+        "2",
+        "6",
+    ]
 
 
 def test_a_diverged_run_is_recorded_with_its_outcome():
@@ -255,8 +303,10 @@ def by_hand(document: dict, point: tuple[float, ...]) -> float:
     values = list(point)
     layers = document["parameters"]
     for depth, layer in enumerate(layers):
-        values = [neuron["b"] + sum(w * v for w, v in zip(neuron["w"], values, strict=True))
-                  for neuron in layer]  # fmt: skip
+        values = [
+            neuron["b"] + sum(w * v for w, v in zip(neuron["w"], values, strict=True))
+            for neuron in layer
+        ]
         if depth < len(layers) - 1:
             act = document["architecture"]["activation"]
             values = [math.tanh(v) if act == "tanh" else max(v, 0.0) for v in values]
@@ -267,14 +317,23 @@ GRID = [(x / 4, y / 4) for x in range(-8, 9) for y in range(-6, 7)]  # 17 x 13 p
 
 
 def test_an_exported_network_reimports_to_identical_predictions(downloads):
-    saved = page_with_link({"dataset": "xor", "layers": "2", "width1": "5", "width2": "3",
-                            "activation": "tanh", "steps": "20", "lr": "0.2", "noise": "0.2"})  # fmt: skip
+    saved = page_with_link(
+        {
+            "dataset": "xor",
+            "layers": "2",
+            "width1": "5",
+            "width2": "3",
+            "activation": "tanh",
+            "steps": "20",
+            "lr": "0.2",
+            "noise": "0.2",
+        }
+    )
     press_train(saved)
     text = downloads["Network (JSON)"]
     document = json.loads(text)
     trained = the_run(saved).trainer.model
-    assert document["architecture"] == {"inputs": 2, "layer_sizes": [5, 3, 1],
-                                        "activation": "tanh"}  # fmt: skip
+    assert document["architecture"] == {"inputs": 2, "layer_sizes": [5, 3, 1], "activation": "tanh"}
 
     at = page_with_link({})  # another student, on the defaults
     upload(at, "xor-net.json", text.encode())
@@ -292,11 +351,11 @@ def test_an_exported_network_reimports_to_identical_predictions(downloads):
     _, before = chart(saved, "Decision boundary")
     _, after = chart(at, "Decision boundary")
     assert after["score"].dropna().tolist() == before["score"].dropna().tolist()
-    assert any(shown(p.proto.text).startswith("Imported from xor-net.json")
-               for p in at.get("progress"))  # fmt: skip
+    assert any(
+        shown(p.proto.text).startswith("Imported from xor-net.json") for p in at.get("progress")
+    )
     assert any("Imported network on this data" in m.value for m in at.markdown)
-    assert any("xor-net.json: Loaded a 2-5-3-1 tanh network" in shown(s.value)
-               for s in at.success)  # fmt: skip
+    assert any("xor-net.json: Loaded a 2-5-3-1 tanh network" in shown(s.value) for s in at.success)
 
     # Train starts a new run from the seed: with the file's settings, the saved run again.
     press_train(at)
@@ -305,8 +364,17 @@ def test_an_exported_network_reimports_to_identical_predictions(downloads):
 
 
 def test_a_three_input_network_is_shown_on_the_lectures_examples(downloads):
-    saved = page_with_link({"dataset": "lecture", "layers": "1", "width1": "4",
-                            "activation": "tanh", "loss": "mse", "lr": "0.05", "steps": "8"})  # fmt: skip
+    saved = page_with_link(
+        {
+            "dataset": "lecture",
+            "layers": "1",
+            "width1": "4",
+            "activation": "tanh",
+            "loss": "mse",
+            "lr": "0.05",
+            "steps": "8",
+        }
+    )
     press_train(saved)
     document = json.loads(downloads["Network (JSON)"])
     at = page_with_link({"dataset": "spiral"})
@@ -320,17 +388,22 @@ def test_a_three_input_network_is_shown_on_the_lectures_examples(downloads):
 
 
 def test_the_loss_history_csv_holds_every_step_of_the_run(downloads):
-    at = page_with_link({"layers": "1", "width1": "4", "steps": "12", "batch": "16",
-                         "test": "0.25"})  # fmt: skip
+    at = page_with_link(
+        {"layers": "1", "width1": "4", "steps": "12", "batch": "16", "test": "0.25"}
+    )
     assert "Loss history (CSV)" not in downloads  # nothing trained yet
     press_train(at)
     table = pd.read_csv(io.StringIO(downloads["Loss history (CSV)"]))
     config = TrainingConfig(hidden=(4,), batch_size=16, steps=12)
     reference = reference_run("moons", 100, 0.1, 1337, 0.25, config).history
     assert table["step"].tolist() == list(range(12))
-    for column, field in (("learning_rate", "learning_rate"), ("batch_loss", "loss"),
-                          ("train_loss", "train_loss"), ("test_loss", "test_loss"),
-                          ("test_accuracy", "test_accuracy")):  # fmt: skip
+    for column, field in (
+        ("learning_rate", "learning_rate"),
+        ("batch_loss", "loss"),
+        ("train_loss", "train_loss"),
+        ("test_loss", "test_loss"),
+        ("test_accuracy", "test_accuracy"),
+    ):
         # CSV writes floats with repr's digits, so they read back exactly.
         assert table[column].tolist() == [getattr(r, field) for r in reference], column
 
@@ -361,37 +434,70 @@ def test_tampered_files_are_refused_with_a_message_and_the_run_stays(downloads):
         "not JSON": (b"{'format': 'zero-to-hero-explorer'", "not valid JSON"),
         "not text": (b"\x80\x81\xfe", "not UTF-8 text"),
         "a list": (b"[1, 2, 3]", "must hold a JSON object"),
-        "wrong kind": (tampered(good, lambda d: d.update(kind="neural-ngram")),
-                       'holds a "neural-ngram" model; this page needs a "mlp" model'),
-        "missing parameters": (tampered(good, lambda d: d.pop("parameters")),
-                               'has no "parameters"'),
-        "missing bias": (tampered(good, lambda d: d["parameters"][0][0].pop("b")),
-                         'parameters[0][0] must be an object with exactly "w" and "b"'),
-        "wrong shape": (tampered(good, lambda d: d["parameters"][0][2]["w"].append(0.5)),
-                        "parameters[0][2].w must have 2 numbers"),
-        "layer count": (tampered(good, lambda d: d["architecture"].update(layer_sizes=[3, 3, 1])),
-                        "parameters has 2 layers; the architecture has 3"),
+        "wrong kind": (
+            tampered(good, lambda d: d.update(kind="neural-ngram")),
+            'holds a "neural-ngram" model; this page needs a "mlp" model',
+        ),
+        "missing parameters": (
+            tampered(good, lambda d: d.pop("parameters")),
+            'has no "parameters"',
+        ),
+        "missing bias": (
+            tampered(good, lambda d: d["parameters"][0][0].pop("b")),
+            'parameters[0][0] must be an object with exactly "w" and "b"',
+        ),
+        "wrong shape": (
+            tampered(good, lambda d: d["parameters"][0][2]["w"].append(0.5)),
+            "parameters[0][2].w must have 2 numbers",
+        ),
+        "layer count": (
+            tampered(good, lambda d: d["architecture"].update(layer_sizes=[3, 3, 1])),
+            "parameters has 2 layers; the architecture has 3",
+        ),
         "huge number": (tampered(good, weight(1e300)), "weights above 1e+06 are refused"),
         "wrong type": (tampered(good, weight("0.5")), "parameters[0][1].w[0] must be a number"),
         "a bool weight": (tampered(good, weight(True)), "parameters[0][1].w[0] must be a number"),
         "NaN": (tampered(good, weight(math.nan)), "contains NaN"),  # json writes NaN
-        "Infinity": (tampered(good, lambda d: d["parameters"][1][0].update(b=-math.inf)),
-                     "contains -Infinity"),
-        "two outputs": (tampered(good, lambda d: (
-            d["architecture"].update(layer_sizes=[3, 2]),
-            d["parameters"][1].append({"w": [0.1, 0.2, 0.3], "b": 0.0}))),
-            "this page's networks have one"),
-        "too wide": (tampered(good, lambda d: (
-            d["architecture"].update(layer_sizes=[40, 1]),
-            d["parameters"].__setitem__(0, [{"w": [0.1, 0.2], "b": 0.0}] * 40),
-            d["parameters"].__setitem__(1, [{"w": [0.1] * 40, "b": 0.0}]))),
-            "larger than this page trains"),
-        "linear hidden layers": (tampered(good, lambda d: d["architecture"].update(
-            activation="linear")), 'hidden layers use "linear"'),
-        "five inputs": (tampered(good, lambda d: (
-            d["architecture"].update(inputs=5),
-            [n.update(w=[0.1] * 5) for n in d["parameters"][0]])), "takes 5 inputs"),
-    }  # fmt: skip
+        "Infinity": (
+            tampered(good, lambda d: d["parameters"][1][0].update(b=-math.inf)),
+            "contains -Infinity",
+        ),
+        "two outputs": (
+            tampered(
+                good,
+                lambda d: (
+                    d["architecture"].update(layer_sizes=[3, 2]),
+                    d["parameters"][1].append({"w": [0.1, 0.2, 0.3], "b": 0.0}),
+                ),
+            ),
+            "this page's networks have one",
+        ),
+        "too wide": (
+            tampered(
+                good,
+                lambda d: (
+                    d["architecture"].update(layer_sizes=[40, 1]),
+                    d["parameters"].__setitem__(0, [{"w": [0.1, 0.2], "b": 0.0}] * 40),
+                    d["parameters"].__setitem__(1, [{"w": [0.1] * 40, "b": 0.0}]),
+                ),
+            ),
+            "larger than this page trains",
+        ),
+        "linear hidden layers": (
+            tampered(good, lambda d: d["architecture"].update(activation="linear")),
+            'hidden layers use "linear"',
+        ),
+        "five inputs": (
+            tampered(
+                good,
+                lambda d: (
+                    d["architecture"].update(inputs=5),
+                    [n.update(w=[0.1] * 5) for n in d["parameters"][0]],
+                ),
+            ),
+            "takes 5 inputs",
+        ),
+    }
     at = page_with_link({"layers": "2", "width1": "6", "width2": "2", "steps": "3"})
     press_train(at)
     kept, weights = the_run(at), the_run(at).trainer.model.get_weights()

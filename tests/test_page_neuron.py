@@ -287,8 +287,10 @@ def test_a_new_formula_gets_a_slider_per_variable_and_torch_agrees(at):
     at.number_input(key="neuron.var.a#exact").set_value(1.5).run()
     at.slider(key="neuron.var.b").set_value(-0.75).run()
     no_exception(at)
-    t = {k: torch.tensor(v, dtype=torch.float64, requires_grad=True)
-         for k, v in {"a": 1.5, "b": -0.75}.items()}  # fmt: skip
+    t = {
+        k: torch.tensor(v, dtype=torch.float64, requires_grad=True)
+        for k, v in {"a": 1.5, "b": -0.75}.items()
+    }
     y = torch.log(t["a"]) * t["b"] + torch.sigmoid(t["a"] ** 2 - t["b"])
     y.backward()
     assert engine_grads(at) == pytest.approx({k: v.grad.item() for k, v in t.items()}, rel=1e-12)

@@ -30,10 +30,30 @@ from ui.mlp.settings import spec_from
 from ui.neuron import SETTINGS as NEURON_SETTINGS
 
 STUDENT_WORDS = b"\n".join(
-    name.encode() for name in ["anna", "bella", "carla", "dora", "ella", "fiona", "gina", "hana",
-                               "ida", "julia", "kira", "lena", "mia", "nora", "olga", "paula",
-                               "rosa", "sara", "tina", "vera"]
-)  # fmt: skip
+    name.encode()
+    for name in [
+        "anna",
+        "bella",
+        "carla",
+        "dora",
+        "ella",
+        "fiona",
+        "gina",
+        "hana",
+        "ida",
+        "julia",
+        "kira",
+        "lena",
+        "mia",
+        "nora",
+        "olga",
+        "paula",
+        "rosa",
+        "sara",
+        "tina",
+        "vera",
+    ]
+)
 
 
 def ok(at) -> None:
@@ -52,10 +72,14 @@ def mlp_student(settings: dict):
     at = open_page("pages/mlp.py")
     for key, value in settings.items():
         widget = {
-            "dataset": at.selectbox, "activation": at.segmented_control, "lr": at.select_slider,
-            "steps": at.number_input, "seed": at.number_input, "data_seed": at.number_input,
+            "dataset": at.selectbox,
+            "activation": at.segmented_control,
+            "lr": at.select_slider,
+            "steps": at.number_input,
+            "seed": at.number_input,
+            "data_seed": at.number_input,
             "noise": at.slider,
-        }[key]  # fmt: skip
+        }[key]
         widget(key=f"mlp.{key}").set_value(value).run()
     ok(at)
     return at
@@ -63,8 +87,9 @@ def mlp_student(settings: dict):
 
 def trained_alone(values: dict) -> list[float]:
     spec = spec_from(values)
-    train, test = load_split(spec.dataset, spec.points, spec.noise, spec.data_seed,
-                             spec.test_fraction)  # fmt: skip
+    train, test = load_split(
+        spec.dataset, spec.points, spec.noise, spec.data_seed, spec.test_fraction
+    )
     trainer = Trainer(spec.config, train.X, train.y, test.X, test.y)
     trainer.step(spec.config.steps)
     return [record.loss for record in trainer.history]
@@ -73,9 +98,16 @@ def trained_alone(values: dict) -> list[float]:
 def test_two_students_train_different_mlps_at_once_and_each_gets_their_own_run():
     chosen = {
         "a": {"dataset": "moons", "data_seed": 1, "seed": 11, "lr": 0.1, "steps": 25},
-        "b": {"dataset": "circles", "data_seed": 2, "seed": 22, "lr": 0.05,
-              "activation": "tanh", "noise": 0.2, "steps": 35},
-    }  # fmt: skip
+        "b": {
+            "dataset": "circles",
+            "data_seed": 2,
+            "seed": 22,
+            "lr": 0.05,
+            "activation": "tanh",
+            "noise": 0.2,
+            "steps": 35,
+        },
+    }
     a, b = mlp_student(chosen["a"]), mlp_student(chosen["b"])
     a.button(key="mlp.train").click().run()
     b.button(key="mlp.train").click().run()
@@ -118,8 +150,12 @@ def test_two_students_on_the_bigram_page_keep_their_own_words_nets_and_samples()
     first_run = page_state(a, BigramState).nets[key]
     assert first_run is page_state(b, BigramState).nets[key]
     alone = NeuralNGram(n=2, seed=first_run.seed, vocab=ssa_word_set(2017, "both", 0).vocab)
-    alone.fit(shuffled_split(ssa_word_set(2017, "both", 0).words, seed=SPLIT_SEED).train,
-              steps=first_run.steps, lr=first_run.lr, reg=first_run.reg)  # fmt: skip
+    alone.fit(
+        shuffled_split(ssa_word_set(2017, "both", 0).words, seed=SPLIT_SEED).train,
+        steps=first_run.steps,
+        lr=first_run.lr,
+        reg=first_run.reg,
+    )
     assert torch.equal(first_run.model.W, alone.W)
     assert len(shared("ssa_word_set")) == 1 and len(shared("fitted_counts")) == 1
     assert len(shared("shared_torch_run")) == 1

@@ -21,7 +21,9 @@ def test_leaving_the_legacy_mode_clears_the_flag_once(monkeypatch):
     from streamlit import config
     from streamlit.runtime.pages_manager import PagesManager
 
-    monkeypatch.setattr(config, "get_option", lambda name: False if name == "global.appTest" else None)
+    monkeypatch.setattr(
+        config, "get_option", lambda name: False if name == "global.appTest" else None
+    )
     monkeypatch.setattr(PagesManager, "uses_pages_directory", True)
     assert streamlit_private.leave_legacy_pages_mode() is True
     assert PagesManager.uses_pages_directory is False

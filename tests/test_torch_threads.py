@@ -22,7 +22,7 @@ def header_only_page():
     from ui.settings import PageSettings
     from ui.site import LESSON_1, PageInfo
 
-    page = PageInfo("probe", "pages/probe.py", "Probe", "Probe", ":material/hub:", LESSON_1, "")
+    page = PageInfo("probe", "Probe", "Probe", ":material/hub:", LESSON_1)
     page_header(PageSettings("probe", []), page, intro="", lecture_label="")
 
 
@@ -38,8 +38,9 @@ def test_page_header_configures_torch_in_the_thread_of_every_run(monkeypatch):
 
 def test_configure_leaves_one_thread_in_a_fresh_thread():
     seen = []
-    worker = threading.Thread(target=lambda: (torch_runtime.configure(),
-                                              seen.append(torch.get_num_threads())))  # fmt: skip
+    worker = threading.Thread(
+        target=lambda: (torch_runtime.configure(), seen.append(torch.get_num_threads()))
+    )
     worker.start()
     worker.join()
     assert seen == [1]

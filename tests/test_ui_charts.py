@@ -13,9 +13,12 @@ def spec_data(spec: dict) -> list[list[dict]]:
 
 def test_line_chart_draws_every_series_and_the_reference_line():
     history = pd.DataFrame(
-        {"step": [0, 1, 2, 0, 1, 2], "loss": [3.0, 2.8, 2.6, 3.1, 2.9, 2.7],
-         "split": ["train"] * 3 + ["dev"] * 3}
-    )  # fmt: skip
+        {
+            "step": [0, 1, 2, 0, 1, 2],
+            "loss": [3.0, 2.8, 2.6, 3.1, 2.9, 2.7],
+            "split": ["train"] * 3 + ["dev"] * 3,
+        }
+    )
     spec = line_chart(
         history, x="step", y="loss", series="split", reference_lines={"counts": 2.45}
     ).to_dict()

@@ -10,7 +10,8 @@ import pytest
 
 from data.toy2d import Dataset
 from models.mlp import MLP
-from models.mlp_training import StepRecord, TrainingConfig
+from models.mlp_training import StepRecord
+from tests.test_mlp_training import DEMO
 from ui.mlp.charts import (
     NEGATIVE_COLOR,
     POSITIVE_COLOR,
@@ -31,15 +32,19 @@ def test_the_demo_preset_is_micrograds_demo():
     # MLP(2, [16, 16, 1]) relu, max-margin + 1e-4 * sum(p*p), lr 1.0 - 0.9*k/100, 100 steps.
     assert (spec.dataset, spec.points, spec.noise, spec.data_seed) == ("moons", 100, 0.1, 1337)
     assert spec.test_fraction == 0.0
-    assert spec.config == TrainingConfig(
-        hidden=(16, 16), activation="relu", loss="max_margin", l2=1e-4, learning_rate=1.0,
-        schedule="linear", batch_size=None, steps=100, seed=1337,
-    )  # fmt: skip
+    assert spec.config == DEMO  # the notebook's configuration, written out in that test
 
 
 def test_settings_describe_the_network_layer_by_layer():
-    values = {**SETTINGS.defaults(), "layers": 3, "width1": 5, "width2": 4, "width3": 3,
-              "width4": 30, "batch": 8}  # fmt: skip
+    values = {
+        **SETTINGS.defaults(),
+        "layers": 3,
+        "width1": 5,
+        "width2": 4,
+        "width3": 3,
+        "width4": 30,
+        "batch": 8,
+    }
     config = spec_from(values).config
     assert config.hidden == (5, 4, 3)  # width4 belongs to a layer that is switched off
     assert config.batch_size == 8
@@ -57,9 +62,14 @@ def test_every_setting_default_is_valid_and_the_lr_range_reaches_1e6():
 
 def record(step, loss, train_loss=None, test_loss=None, accuracy=0.5):
     return StepRecord(
-        step, 0.1, loss, loss if train_loss is None else train_loss, accuracy,
-        test_loss, None if test_loss is None else accuracy,
-    )  # fmt: skip
+        step,
+        0.1,
+        loss,
+        loss if train_loss is None else train_loss,
+        accuracy,
+        test_loss,
+        None if test_loss is None else accuracy,
+    )
 
 
 def test_curves_leave_out_numbers_that_are_not_finite():
@@ -74,8 +84,10 @@ def test_curves_leave_out_numbers_that_are_not_finite():
 def test_curves_show_the_batch_loss_only_for_minibatches_and_test_when_held_out():
     loss, _ = curve_frames([record(0, 1.0, train_loss=0.9, test_loss=1.1)], full_batch=False)
     assert dict(zip(loss["curve"], loss["value"], strict=True)) == {
-        "train": 0.9, "batch": 1.0, "test": 1.1,
-    }  # fmt: skip
+        "train": 0.9,
+        "batch": 1.0,
+        "test": 1.1,
+    }
 
 
 def test_the_grid_holds_the_networks_score_at_each_cell_centre():
@@ -111,8 +123,9 @@ def test_the_boundary_chart_colours_classes_by_the_sign_of_the_score():
     for layer in (train_layer, test_layer):
         scale = layer["encoding"]["color"]["scale"]
         assert dict(zip(scale["domain"], scale["range"], strict=True)) == {
-            "-1": NEGATIVE_COLOR, "+1": POSITIVE_COLOR,
-        }  # fmt: skip
+            "-1": NEGATIVE_COLOR,
+            "+1": POSITIVE_COLOR,
+        }
     assert train_layer["mark"]["type"] == "circle"
     assert test_layer["mark"]["type"] == "point" and test_layer["mark"]["filled"] is False
     data = spec["datasets"]

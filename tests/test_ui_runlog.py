@@ -13,8 +13,12 @@ def curves(losses: list[float]) -> pd.DataFrame:
 
 
 def test_settings_table_marks_exactly_the_settings_that_differ():
-    first = LoggedRun(1, {"lr": 0.1, "steps": 100, "act": "relu"}, curves([1.0]), {"final loss": 0.5})
-    second = LoggedRun(2, {"lr": 0.05, "steps": 100, "act": "tanh"}, curves([1.0]), {"final loss": 0.4})
+    first = LoggedRun(
+        1, {"lr": 0.1, "steps": 100, "act": "relu"}, curves([1.0]), {"final loss": 0.5}
+    )
+    second = LoggedRun(
+        2, {"lr": 0.05, "steps": 100, "act": "tanh"}, curves([1.0]), {"final loss": 0.4}
+    )
     table = settings_table(first, second, {"lr": "Learning rate"})
     differs = dict(zip(table["setting"], table["differs"], strict=True))
     assert differs == {"Learning rate": True, "steps": False, "act": True, "final loss": False}

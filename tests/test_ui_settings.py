@@ -15,8 +15,9 @@ STEPS = Setting("steps", "Steps", 100, kind="int", min_value=1, max_value=1000)
 ACT = Setting("act", "Activation", "relu", kind="choice", options=("relu", "tanh"))
 ON = Setting("decay", "Decay", False, kind="bool")
 TEXT = Setting("f", "Formula", "a*b", kind="text", max_chars=20)
-W1 = Setting("w1", "w1", -3.0, kind="float", min_value=-10.0, max_value=10.0,
-             widget="slider+number")  # fmt: skip
+W1 = Setting(
+    "w1", "w1", -3.0, kind="float", min_value=-10.0, max_value=10.0, widget="slider+number"
+)
 
 
 @pytest.mark.parametrize(
@@ -168,7 +169,7 @@ def header_page():
             Setting("act", "Activation", "relu", kind="choice", options=("relu", "tanh")),
         ],
     )
-    page = PageInfo("demo", "pages/demo.py", "Demo", "Demo", ":material/hub:", LESSON_1, "")
+    page = PageInfo("demo", "Demo", "Demo", ":material/hub:", LESSON_1)
     page_header(settings, page, intro="Try things.", lecture_label="lecture")
     st.write(f"top={settings.values}")
     for key in settings.settings:

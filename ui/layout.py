@@ -8,6 +8,8 @@ browser's history and Back returns to the previous page as it was (see ui/links.
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
@@ -65,6 +67,23 @@ def navigation() -> None:
             # Only a page run outside the app (a test of one widget's page) has no pages to
             # link to; dashboard.py registers them all, and so does the pages/ folder.
             pass
+
+
+def save_button(
+    where: Any, label: str, data: Any, file_name: str, mime: str, key: str, **options: Any
+) -> None:
+    """A download button: saving a file changes nothing on the page, so it does not rerun.
+    `data` may be a function, called only when the button is clicked."""
+    where.download_button(
+        label,
+        data,
+        file_name,
+        mime,
+        key=key,
+        icon=":material/download:",
+        on_click="ignore",
+        **options,
+    )
 
 
 def page_header(

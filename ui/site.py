@@ -18,53 +18,36 @@ LECTURE_URLS = {LESSON_1: LECTURE_1_URL, LESSON_2: LECTURE_2_URL}
 
 @dataclass(frozen=True)
 class PageInfo:
-    name: str  # the page's settings and session keys are named after it
-    path: str
+    name: str  # the page's file (pages/<name>.py); its settings and session keys use it too
     title: str  # in the navigation
     heading: str  # at the top of the page
     icon: str
     section: str  # "" for the home page, which sits above the lessons
-    summary: str  # what the page teaches, shown on the home page
+
+    @property
+    def path(self) -> str:
+        return f"pages/{self.name}.py"
+
+    @property
+    def summary(self) -> str:
+        """What the page teaches, shown on the home page."""
+        return SUMMARIES[self.name]
 
 
-HOME = PageInfo(
-    name="home",
-    path="pages/home.py",
-    title="Home",
-    heading="Zero-to-Hero Explorer",
-    icon=":material/home:",
-    section="",
-    summary="What each page teaches, and where to start.",
-)
+SUMMARIES = {
+    "home": "What each page teaches, and where to start.",
+    "neuron": "One neuron as a live graph: how every gradient follows from the chain rule.",
+    "mlp": "Train a micrograd MLP live on 2-D data and watch its decision boundary move.",
+    "bigram": "A character model of names built by counting and as a neural net, side by side: "
+    "their losses, tables and samples agree.",
+}
 
+HOME = PageInfo("home", "Home", "Zero-to-Hero Explorer", ":material/home:", "")
 # Lesson pages in teaching order. Only pages that exist are listed: no placeholders.
-NEURON = PageInfo(
-    name="neuron",
-    path="pages/neuron.py",
-    title="Neuron",
-    heading="A neuron, node by node",
-    icon=":material/hub:",
-    section=LESSON_1,
-    summary="One neuron as a live graph: how every gradient follows from the chain rule.",
-)
-MLP = PageInfo(
-    name="mlp",
-    path="pages/mlp.py",
-    title="Train an MLP",
-    heading="Train an MLP",
-    icon=":material/scatter_plot:",
-    section=LESSON_1,
-    summary="Train a micrograd MLP live on 2-D data and watch its decision boundary move.",
-)
+NEURON = PageInfo("neuron", "Neuron", "A neuron, node by node", ":material/hub:", LESSON_1)
+MLP = PageInfo("mlp", "Train an MLP", "Train an MLP", ":material/scatter_plot:", LESSON_1)
 BIGRAM = PageInfo(
-    name="bigram",
-    path="pages/bigram.py",
-    title="Bigram",
-    heading="Bigram: counting vs a neural net",
-    icon=":material/grid_on:",
-    section=LESSON_2,
-    summary="A character model of names built by counting and as a neural net, side by "
-    "side: their losses, tables and samples agree.",
+    "bigram", "Bigram", "Bigram: counting vs a neural net", ":material/grid_on:", LESSON_2
 )
 LESSON_PAGES: tuple[PageInfo, ...] = (NEURON, MLP, BIGRAM)
 ALL_PAGES: tuple[PageInfo, ...] = (HOME, *LESSON_PAGES)

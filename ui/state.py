@@ -62,6 +62,17 @@ class PageState:
         method, so a callback never holds on to a state object that was since replaced."""
         cls.get().presses.append(Press(name, args))
 
+    @classmethod
+    def button(cls, where: Any, label: str, key: str, press: tuple, **options: Any) -> None:
+        """A button (in `where`: st, a column...) whose click queues `press`, a (name, *args)
+        tuple."""
+        where.button(label, key=key, on_click=cls.press, args=press, **options)
+
+    @classmethod
+    def uploader(cls, where: Any, label: str, key: str, press: str, **options: Any) -> Any:
+        """A file uploader whose change (a file chosen or removed) queues `press`."""
+        return where.file_uploader(label, key=key, on_change=cls.press, args=(press,), **options)
+
     def take_presses(self) -> list[Press]:
         """The presses since the last call, oldest first; they are handed out once."""
         taken, self.presses = self.presses, []

@@ -18,7 +18,7 @@ import numpy as np
 import torch
 
 from models.ngram.encoding import check_order, encode_ngrams, padded_text
-from models.ngram.sampling import DEFAULT_MAX_LENGTH, WalkStep, sample_walk, sample_words
+from models.ngram.sampling import WalkStep, sample_walk, sample_words
 from models.ngram.vocabulary import BOUNDARY, Vocabulary
 
 
@@ -114,42 +114,14 @@ class NGramModel:
         context_ids = self._ready_vocab().encode_context(context, self.n)
         return self._distribution_source()(context_ids).detach().clone()
 
-    def sample(
-        self,
-        num: int,
-        seed: int,
-        temperature: float = 1.0,
-        top_k: int | None = None,
-        max_length: int = DEFAULT_MAX_LENGTH,
-    ) -> list[str]:
-        """`num` words (without the `.` marks) drawn from the model; see sample_words."""
+    def sample(self, num: int, seed: int, **options: Any) -> list[str]:
+        """`num` words (without the `.` marks) drawn from the model. Options: temperature,
+        top_k, max_length; see sample_words."""
         self._require_fitted()
-        return sample_words(
-            self._distribution_source(),
-            self.n,
-            self.itos,
-            num,
-            seed,
-            temperature=temperature,
-            top_k=top_k,
-            max_length=max_length,
-        )
+        return sample_words(self._distribution_source(), self.n, self.itos, num, seed, **options)
 
-    def sample_walk(
-        self,
-        seed: int,
-        temperature: float = 1.0,
-        top_k: int | None = None,
-        max_length: int = DEFAULT_MAX_LENGTH,
-    ) -> list[WalkStep]:
-        """One word drawn by inverse-CDF sampling, every u shown; see sample_walk."""
+    def sample_walk(self, seed: int, **options: Any) -> list[WalkStep]:
+        """One word drawn by inverse-CDF sampling, every u shown. Options: temperature,
+        top_k, max_length; see sample_walk."""
         self._require_fitted()
-        return sample_walk(
-            self._distribution_source(),
-            self.n,
-            self.itos,
-            seed,
-            temperature=temperature,
-            top_k=top_k,
-            max_length=max_length,
-        )
+        return sample_walk(self._distribution_source(), self.n, self.itos, seed, **options)

@@ -15,6 +15,7 @@ from models.ngram.base import NGramModel
 from models.ngram.encoding import check_table_size, encode_ngrams, padded_text, split_ngrams
 from models.ngram.neural_training import (
     FIT_METHODS,
+    Descent,
     context_logits,
     initial_weights,
     train_weights,
@@ -183,8 +184,9 @@ class NeuralNGram(NGramModel):
             eval_list = tuple(eval_list)
             eval_text = padded_text(eval_list, self.n)
             eval_sets[name] = encode_ngrams(vocab, eval_text, eval_list, self.n)
+        descent = Descent(steps, lr, reg, on_step)
         W, history, data_history, tracked = train_weights(
-            method, ngram_ids, eval_sets, len(vocab), self.n, self.seed, steps, lr, reg, on_step
+            method, ngram_ids, eval_sets, len(vocab), self.n, self.seed, descent
         )
 
         self._vocab = vocab

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -54,6 +55,17 @@ def context_logits(W: torch.Tensor, context_ids: torch.Tensor, vocab_size: int) 
     return logits
 
 
+@dataclass(frozen=True)
+class Descent:
+    """How to train: full-batch gradient descent for `steps` steps with learning rate `lr` on
+    mean NLL + reg * mean(W**2), calling on_step(step, loss) after each update (False stops)."""
+
+    steps: int
+    lr: float
+    reg: float
+    on_step: OnStep | None = None
+
+
 def train_weights(
     method: str,
     ngram_ids: np.ndarray,
@@ -61,16 +73,14 @@ def train_weights(
     vocab_size: int,
     n: int,
     seed: int,
-    steps: int,
-    lr: float,
-    reg: float,
-    on_step: OnStep | None,
+    descent: Descent,
 ) -> Trained:
     """Gradient descent from initial_weights(n, vocab_size, seed) on the flat n-gram indices
     `ngram_ids`, tracking the NLL of each of `eval_sets` (name -> flat n-gram indices). The
     arguments are checked by NeuralNGram.fit; raises TrainingDiverged on inf or NaN."""
     if method == "engine":
-        return _train_with_engine(ngram_ids, eval_sets, vocab_size, seed, steps, lr, reg, on_step)
+        return _train_with_engine(ngram_ids, eval_sets, vocab_size, seed, descent)
+    steps, lr, reg, on_step = descent.steps, descent.lr, descent.reg, descent.on_step
     if method == "fast":
         data_loss = _distinct_pair_loss(ngram_ids, vocab_size, n)
     else:
@@ -109,10 +119,7 @@ def _train_with_engine(
     eval_sets: Mapping[str, np.ndarray],
     vocab_size: int,
     seed: int,
-    steps: int,
-    lr: float,
-    reg: float,
-    on_step: OnStep | None,
+    descent: Descent,
 ) -> Trained:
     """The same training with our scalar engine (n = 2): no torch between the initial
     weights and the final ones; torch only draws the initial W (so it is the torch model's)
@@ -126,14 +133,14 @@ def _train_with_engine(
         result = run_engine_training(
             counted(ngram_ids),
             initial,
-            steps,
-            lr,
-            reg,
-            on_step,
+            descent.steps,
+            descent.lr,
+            descent.reg,
+            descent.on_step,
             eval_counts={name: counted(ids) for name, ids in eval_sets.items()},
         )
     except EngineTrainingDiverged as error:
-        raise TrainingDiverged(error.step, error.history, lr, what=error.what) from None
+        raise TrainingDiverged(error.step, error.history, descent.lr, what=error.what) from None
     W = torch.tensor(result.weights, dtype=torch.float32)
     return W, result.history, result.data_history, result.eval_history
 

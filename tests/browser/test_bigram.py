@@ -100,8 +100,9 @@ def test_training_with_our_engine_shows_both_curves(page, server):
     method = page.locator(".st-key-bigram-method")
     act_and_wait(page, method.get_by_text("our engine").click)
     expect(page.get_by_text("per step (an estimate)", exact=False)).to_be_visible()
-    act_and_wait(page, page.get_by_role("button", name="Train", exact=True).click,
-                 timeout_ms=120_000)  # fmt: skip
+    act_and_wait(
+        page, page.get_by_role("button", name="Train", exact=True).click, timeout_ms=120_000
+    )
     expect(page.get_by_text("After 80 steps with our engine")).to_be_visible()
     expect(page.get_by_text("Largest |engine − torch|", exact=False)).to_be_visible()
     # The trained net downloads as JSON, written by the server when the button is clicked.

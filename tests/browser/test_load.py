@@ -14,9 +14,15 @@ def test_four_students_at_once_walk_every_page_without_an_error(browser):
     # must not share an event loop with the sync Playwright of the other browser tests.
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
         report = pool.submit(
-            run_load, users=4, seconds=0, think=(0.0, 0.0), settle=0, reap=False,
-            log=lambda text: None, reference=False,
-        ).result()  # fmt: skip
+            run_load,
+            users=4,
+            seconds=0,
+            think=(0.0, 0.0),
+            settle=0,
+            reap=False,
+            log=lambda text: None,
+            reference=False,
+        ).result()
     print(format_report(report))
     assert report.errors == []
     assert report.passes == [len(PAGES)] * 4  # every student walked every page

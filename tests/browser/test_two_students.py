@@ -27,8 +27,12 @@ async def uploads_a_word_list(student: Student) -> None:
     page = student.page
     await student.act("choose", page.get_by_text("My own word list").click)
     uploader = page.locator(f"{key_class('bigram.uploader')} input[type=file]")
-    await student.act("upload", lambda: uploader.set_input_files(
-        {"name": "mine.txt", "mimeType": "text/plain", "buffer": WORDS}))  # fmt: skip
+    await student.act(
+        "upload",
+        lambda: uploader.set_input_files(
+            {"name": "mine.txt", "mimeType": "text/plain", "buffer": WORDS}
+        ),
+    )
     await student.expect_text('[data-testid="stMetricValue"]', "8", "the uploaded words")
 
 
@@ -47,8 +51,12 @@ async def trains_an_mlp(student: Student, steps: int) -> str:
     await type_number(student, "mlp.steps", lambda now: str(steps), "number")
     done = f"""() => /Step {steps} of {steps} · finished/.test(
         document.querySelector('[data-testid="stProgress"]')?.textContent || '')"""
-    await student.act("train", page.locator(key_class("mlp.train")).get_by_role("button").click,
-                      done=done, timeout_ms=120_000)  # fmt: skip
+    await student.act(
+        "train",
+        page.locator(key_class("mlp.train")).get_by_role("button").click,
+        done=done,
+        timeout_ms=120_000,
+    )
     return await page.get_by_test_id("stProgress").first.inner_text()
 
 
@@ -60,8 +68,11 @@ async def two_students(url: str) -> dict:
             students.append(Student(await context.new_page(), url))
         a, b = students
         await asyncio.gather(uploads_a_word_list(a), trains_on_the_built_in_names(b))
-        seen = {"words a": await words_shown(a), "words b": await words_shown(b),
-                "b mentions a's file": "mine.txt" in await b.page.content()}  # fmt: skip
+        seen = {
+            "words a": await words_shown(a),
+            "words b": await words_shown(b),
+            "b mentions a's file": "mine.txt" in await b.page.content(),
+        }
         # Both in the same session still: the sidebar takes them to the MLP page.
         progress = await asyncio.gather(trains_an_mlp(a, 12), trains_an_mlp(b, 17))
         seen["progress a"], seen["progress b"] = progress

@@ -65,20 +65,32 @@ def count_heatmap(
     pick = alt.selection_point(name=HEATMAP_SELECTION, fields=["context"], on="click")
     row = alt.param(name=OUTLINED_ROW, value=selected_row or "")
     outlined = f"datum.context === {OUTLINED_ROW}"
-    x = alt.X("next:N", sort=list(col_labels), title="next character",
-              axis=alt.Axis(orient="top", labelAngle=0))  # fmt: skip
+    x = alt.X(
+        "next:N",
+        sort=list(col_labels),
+        title="next character",
+        axis=alt.Axis(orient="top", labelAngle=0),
+    )
     y = alt.Y("context:N", sort=list(row_labels), title="context (previous characters)")
     base = alt.Chart(data).encode(x=x, y=y)
-    cells = base.mark_rect().encode(
-        color=alt.Color("count:Q", scale=alt.Scale(scheme="blues"), title="count",
-                        legend=alt.Legend(orient="bottom", gradientLength=200)),
-        stroke=alt.condition(outlined, alt.value(CHOSEN_COLOR), alt.value(None)),
-        strokeWidth=alt.condition(outlined, alt.value(2), alt.value(0)),
-        tooltip=[
-            alt.Tooltip("ngram:N", title="n-gram"),
-            alt.Tooltip("count:Q", format=","),
-        ],
-    ).add_params(pick, row)  # fmt: skip
+    cells = (
+        base.mark_rect()
+        .encode(
+            color=alt.Color(
+                "count:Q",
+                scale=alt.Scale(scheme="blues"),
+                title="count",
+                legend=alt.Legend(orient="bottom", gradientLength=200),
+            ),
+            stroke=alt.condition(outlined, alt.value(CHOSEN_COLOR), alt.value(None)),
+            strokeWidth=alt.condition(outlined, alt.value(2), alt.value(0)),
+            tooltip=[
+                alt.Tooltip("ngram:N", title="n-gram"),
+                alt.Tooltip("count:Q", format=","),
+            ],
+        )
+        .add_params(pick, row)
+    )
     text_color = alt.condition(alt.datum.dark, alt.value("white"), alt.value("#555555"))
     ngram_text = base.mark_text(baseline="bottom", dy=-1, fontSize=10).encode(
         text="ngram:N", color=text_color
@@ -209,7 +221,7 @@ def value_heatmap(
                 alt.Tooltip("next:N"),
                 alt.Tooltip("value:Q", format=".3f"),
             ],
-        )  # fmt: skip
+        )
         .properties(title=title, height=height or chart_height(14 * len(row_labels)))
     )
 
@@ -236,14 +248,25 @@ def loss_curves(
     finite = {label: value for label, value in reference_lines.items() if math.isfinite(value)}
     y_domain = None
     if zoom and len(train):
-        ends = [v for v in (train[-1], dev[-1] if dev else math.nan, *finite.values())
-                if math.isfinite(v)]  # fmt: skip
+        ends = [
+            v
+            for v in (train[-1], dev[-1] if dev else math.nan, *finite.values())
+            if math.isfinite(v)
+        ]
         if ends:
             y_domain = (min(ends) - 0.01, max(ends) + 0.05)
     return line_chart(
-        data, x="step", y="loss", series="split", title=title, x_title="training step",
-        y_title="mean NLL", reference_lines=finite or None, height=height, y_domain=y_domain,
-    )  # fmt: skip
+        data,
+        x="step",
+        y="loss",
+        series="split",
+        title=title,
+        x_title="training step",
+        y_title="mean NLL",
+        reference_lines=finite or None,
+        height=height,
+        y_domain=y_domain,
+    )
 
 
 def engine_torch_curves(
@@ -254,20 +277,30 @@ def engine_torch_curves(
     if len(engine) != len(torch_losses):
         raise ValueError("the two loss histories must have the same number of steps")
     steps = range(len(engine))
-    curves = pd.concat([
-        pd.DataFrame({"step": steps, "loss": list(torch_losses), "trained with": "torch"}),
-        pd.DataFrame({"step": steps, "loss": list(engine), "trained with": "our engine"}),
-    ], ignore_index=True)  # fmt: skip
+    curves = pd.concat(
+        [
+            pd.DataFrame({"step": steps, "loss": list(torch_losses), "trained with": "torch"}),
+            pd.DataFrame({"step": steps, "loss": list(engine), "trained with": "our engine"}),
+        ],
+        ignore_index=True,
+    )
     methods = ["torch", "our engine"]
-    color = alt.Color("trained with:N", title=None, legend=alt.Legend(orient="bottom"),
-                      scale=alt.Scale(domain=methods, range=[SERIES_COLORS[1], SERIES_COLORS[0]]))  # fmt: skip
+    color = alt.Color(
+        "trained with:N",
+        title=None,
+        legend=alt.Legend(orient="bottom"),
+        scale=alt.Scale(domain=methods, range=[SERIES_COLORS[1], SERIES_COLORS[0]]),
+    )
     base = alt.Chart(curves).encode(
         x=alt.X("step:Q", title="training step"),
         y=alt.Y("loss:Q", title="loss (with reg)", scale=alt.Scale(zero=False)),
         color=color,
-        tooltip=[alt.Tooltip("step:Q"), alt.Tooltip("trained with:N"),
-                 alt.Tooltip("loss:Q", format=".7f")],
-    )  # fmt: skip
+        tooltip=[
+            alt.Tooltip("step:Q"),
+            alt.Tooltip("trained with:N"),
+            alt.Tooltip("loss:Q", format=".7f"),
+        ],
+    )
     wide = base.mark_line(strokeWidth=7, opacity=0.45).transform_filter(
         alt.datum["trained with"] == "torch"
     )
@@ -285,9 +318,14 @@ def engine_torch_gaps(
     place on a log scale and are left out."""
     if len(engine) != len(torch_losses):
         raise ValueError("the two loss histories must have the same number of steps")
-    gaps = pd.DataFrame({"step": range(len(engine)),
-                         "difference": np.abs(np.asarray(engine, dtype=float)
-                                              - np.asarray(torch_losses, dtype=float))})  # fmt: skip
+    gaps = pd.DataFrame(
+        {
+            "step": range(len(engine)),
+            "difference": np.abs(
+                np.asarray(engine, dtype=float) - np.asarray(torch_losses, dtype=float)
+            ),
+        }
+    )
     gaps = gaps[gaps["difference"] > 0]
     chart = (
         alt.Chart(gaps)
@@ -327,8 +365,9 @@ def length_histogram(words: Sequence[str], *, height: int | None = None) -> alt.
 WALK_STEP = "walk_step"  # name of the parameter choosing the step the walk charts show
 
 
-def _walk_frame(labels: Sequence[str], per_step: Sequence[Sequence[float]], column: str,
-                chosen: Sequence[str]) -> pd.DataFrame:  # fmt: skip
+def _walk_frame(
+    labels: Sequence[str], per_step: Sequence[Sequence[float]], column: str, chosen: Sequence[str]
+) -> pd.DataFrame:
     table = _cell_frame(per_step, [str(k) for k in range(1, len(per_step) + 1)], labels)
     table = table.rename(columns={"context": "step", "next": "outcome", "value": column})
     table["step"] = table["step"].astype(int)
@@ -358,7 +397,7 @@ def walk_probabilities(
                 alt.datum.chosen, alt.value(CHOSEN_COLOR), alt.value(SERIES_COLORS[0])
             ),
             tooltip=[alt.Tooltip("outcome:N"), alt.Tooltip("probability:Q", format=".4f")],
-        )  # fmt: skip
+        )
         .add_params(alt.param(name=WALK_STEP, value=shown_step))
         .properties(height=height or chart_height(220))
     )
@@ -392,11 +431,12 @@ def walk_running_totals(
                 alt.datum.chosen, alt.value(CHOSEN_COLOR), alt.value(SERIES_COLORS[0])
             ),
             tooltip=[alt.Tooltip("outcome:N"), alt.Tooltip("running total:Q", format=".4f")],
-        )  # fmt: skip
+        )
         .add_params(alt.param(name=WALK_STEP, value=shown_step))
     )
-    draws = pd.DataFrame({"step": range(1, len(us) + 1), "u": list(us),
-                          "label": [f"u = {u:.4f}" for u in us]})  # fmt: skip
+    draws = pd.DataFrame(
+        {"step": range(1, len(us) + 1), "u": list(us), "label": [f"u = {u:.4f}" for u in us]}
+    )
     rule = (
         alt.Chart(draws)
         .mark_rule(color="black", strokeDash=[6, 3], strokeWidth=2)

@@ -16,6 +16,7 @@ from ui.bigram.data import CountsFit, WordSet, clean_word, format_nll, word_prob
 from ui.bigram.settings import SETTINGS, ngram_word
 from ui.bigram.state import BigramState
 from ui.bigram.training import NeuralRun
+from ui.layout import save_button
 from ui.text import in_code, literal
 
 SPLITS = ("train", "dev", "test")
@@ -112,14 +113,9 @@ def _loss_history(
             "NLL, dev": dev or [math.nan] * len(model.loss_history),
         }
     )
-    st.download_button(
-        "Loss history (CSV)",
-        history.to_csv(index=False),
-        "loss_history.csv",
-        "text/csv",
-        icon=":material/download:",
-        key="bigram.download-loss",
-        on_click="ignore",
+    csv = history.to_csv(index=False)
+    save_button(
+        st, "Loss history (CSV)", csv, "loss_history.csv", "text/csv", "bigram.download-loss"
     )
 
 
@@ -147,15 +143,8 @@ def samples(words: WordSet, fit: CountsFit, run: NeuralRun | None) -> None:
         same = sum(a == b for a, b in zip(from_counts, from_net, strict=True))
         st.caption(f"{same} of {len(table)} names are the same from both models.")
     st.dataframe(table, width="stretch")
-    st.download_button(
-        "Samples (CSV)",
-        table.to_csv(index_label="sample"),
-        "samples.csv",
-        "text/csv",
-        icon=":material/download:",
-        key="bigram.download-samples",
-        on_click="ignore",
-    )
+    csv = table.to_csv(index_label="sample")
+    save_button(st, "Samples (CSV)", csv, "samples.csv", "text/csv", "bigram.download-samples")
 
 
 def _seen(words: WordSet, word: str) -> str:

@@ -23,6 +23,7 @@ from ui.bigram.data import CountsFit, WordSet, selected_words, split_nlls
 from ui.bigram.settings import ORDER_NAMES, ORDERS, SETTINGS, TRAINING_KEYS
 from ui.bigram.state import BigramState
 from ui.bigram.training import NeuralRun
+from ui.layout import save_button
 from ui.runlog import compare_runs_panel
 from ui.text import literal
 
@@ -70,38 +71,31 @@ def _downloads(words: WordSet, n: int, fit: CountsFit, run: NeuralRun | None) ->
     else:
         settings, model = export_settings(words, run), run.model  # a run's model never changes
         # Both files are written only when their button is clicked (no cost on other reruns).
-        st.download_button(
+        save_button(
+            st,
             "The net (JSON)",
             lambda: export_neural_ngram(model, settings),
             f"{ORDER_NAMES[run.n]}-net.json",
             "application/json",
-            key="bigram.download-net",
-            on_click="ignore",
-            icon=":material/download:",
+            "bigram.download-net",
         )
     counts_settings = {key: SETTINGS[key] for key in ("data", "year", "sex", "top_n")}
     counts_settings |= {"n": n, "smoothing": fit.model.smoothing, "words": words.label}
     counts = fit.model  # shared and never changed, so safe to read when the file is asked for
-    st.download_button(
+    save_button(
+        st,
         "Counts model (JSON)",
         lambda: export_count_ngram(counts, counts_settings),
         f"{ORDER_NAMES[n]}-counts.json",
         "application/json",
-        key="bigram.download-counts",
-        on_click="ignore",
-        icon=":material/download:",
+        "bigram.download-counts",
     )
 
 
 def _net_uploader(state: BigramState) -> None:
     st.subheader("Load a net", anchor=False)
-    st.file_uploader(
-        "A trained net saved from this page (JSON)",
-        type=["json"],
-        key=NET_UPLOADER_KEY,
-        on_change=BigramState.press,
-        args=("net-file",),
-    )
+    label = "A trained net saved from this page (JSON)"
+    BigramState.uploader(st, label, NET_UPLOADER_KEY, "net-file", type=["json"])
     if state.net_file_message is None:
         return
     kind, text = state.net_file_message
@@ -175,4 +169,3 @@ def load_net(state: BigramState, raw: bytes, name: str) -> tuple[NeuralRun, list
     )
     state.keep_net(run)
     return run, skipped
-

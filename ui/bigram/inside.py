@@ -64,9 +64,7 @@ def inside_network(words: WordSet, n: int, run: NeuralRun | None) -> None:
         mean = float(np.mean([e.nll for e in examples]))
         st.metric("mean NLL of these examples", format_nll(mean))
         if n == 2:
-            st.caption(
-                "The lecture walks 'emma' at its initial W (seed 2147483647): mean 3.7693."
-            )
+            st.caption("The lecture walks 'emma' at its initial W (seed 2147483647): mean 3.7693.")
 
 
 def walk_through(state: BigramState, words: WordSet, fit: CountsFit, run: NeuralRun | None):
@@ -101,26 +99,20 @@ def walk_through(state: BigramState, words: WordSet, fit: CountsFit, run: Neural
     if state.walk_key != key:
         state.walk_key, state.walk_shown = key, 1
     shown_count = min(state.walk_shown, len(steps))
-    controls[2].button(
+    last = shown_count >= len(steps)
+    next_step = ("walk", key, shown_count + 1)
+    BigramState.button(
+        controls[2],
         "Next",
+        "bigram.walk-next",
+        next_step,
+        disabled=last,
         icon=":material/skip_next:",
-        key="bigram.walk-next",
-        on_click=BigramState.press,
-        args=("walk", key, shown_count + 1),
-        disabled=shown_count >= len(steps),
     )
-    controls[3].button(
-        "Whole name",
-        key="bigram.walk-all",
-        on_click=BigramState.press,
-        args=("walk", key, len(steps)),
-    )
-    controls[4].button(
-        "Another",
-        icon=":material/casino:",
-        key="bigram.walk-another",
-        on_click=BigramState.press,
-        args=("walk-seed", (seed + 1) % 2**31),
+    BigramState.button(controls[3], "Whole name", "bigram.walk-all", ("walk", key, len(steps)))
+    another = ("walk-seed", (seed + 1) % 2**31)
+    BigramState.button(
+        controls[4], "Another", "bigram.walk-another", another, icon=":material/casino:"
     )
     shown = steps[:shown_count]
     step = shown[-1]
@@ -138,9 +130,7 @@ def walk_through(state: BigramState, words: WordSet, fit: CountsFit, run: Neural
         key,
         lambda: (
             vega_lite_spec(
-                walk_probabilities(
-                    itos, [s.probs.tolist() for s in steps], [s.char for s in steps]
-                )
+                walk_probabilities(itos, [s.probs.tolist() for s in steps], [s.char for s in steps])
             ),
             vega_lite_spec(
                 walk_running_totals(

@@ -36,13 +36,8 @@ def neural_column(state: BigramState, words: WordSet, n: int, fit: CountsFit) ->
             SETTINGS.widget(key)
     method = SETTINGS.widget("method")
     _method_note(state, method, n)
-    st.button(
-        "Train",
-        type="primary",
-        icon=":material/play_arrow:",
-        key="bigram.train",
-        on_click=BigramState.press,
-        args=("train",),
+    BigramState.button(
+        st, "Train", "bigram.train", ("train",), type="primary", icon=":material/play_arrow:"
     )
     area = st.container()
     run = state.net_for(words.key, n)
@@ -80,9 +75,7 @@ def _train(state: BigramState, words: WordSet, n: int, area) -> NeuralRun | None
         area.error(f"{literal(str(error))} Your previous run is kept.", icon=":material/warning:")
         return None
     except ValueError as error:
-        area.error(
-            f"The net could not be trained: {literal(str(error))}", icon=":material/error:"
-        )
+        area.error(f"The net could not be trained: {literal(str(error))}", icon=":material/error:")
         return None
     if run.method == "engine":
         state.engine_pace = run.seconds_per_step
@@ -158,7 +151,9 @@ def _describe_run(run: NeuralRun, n: int, fit: CountsFit) -> None:
         done = f"Loaded from {literal(run.source)}"
     else:
         steps = len(run.model.loss_history)
-        done = f"After {steps} steps with {METHOD_LABELS[run.method]} ({run.seconds * 1000:,.0f} ms)"
+        done = (
+            f"After {steps} steps with {METHOD_LABELS[run.method]} ({run.seconds * 1000:,.0f} ms)"
+        )
     st.markdown(
         f"{done}: data loss on train **{format_nll(run.nll['train'])}** ({gap:+.4f} from the "
         f"counts model's {format_nll(fit.nll['train'])}), dev {format_nll(run.nll['dev'])}."

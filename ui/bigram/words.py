@@ -36,13 +36,8 @@ def _choose_words(state: BigramState) -> WordSet:
     if SETTINGS.widget("data") == "upload":
         st.caption(LINK_NOTE)
         st.sidebar.caption(f":material/link_off: {LINK_NOTE}")
-        file = st.file_uploader(
-            "A UTF-8 text file with one word per line, like the lecture's names.txt",
-            type=["txt"],
-            key=UPLOADER_KEY,
-            on_change=BigramState.press,
-            args=("upload-words",),
-        )
+        label = "A UTF-8 text file with one word per line, like the lecture's names.txt"
+        file = BigramState.uploader(st, label, UPLOADER_KEY, "upload-words", type=["txt"])
         upload = state.upload
         if upload.error:
             st.error(upload.error, icon=":material/error:")

@@ -12,12 +12,12 @@ from ui.mlp.state import MlpState
 
 def draw_controls() -> None:
     """The demo preset and the settings' widgets in three groups."""
-    st.button(
+    MlpState.button(
+        st,
         "Micrograd's demo",
-        key="mlp.demo",
+        "mlp.demo",
+        ("demo",),
         icon=":material/auto_awesome:",
-        on_click=MlpState.press,
-        args=("demo",),
         width="stretch",
         help="Moons, 2-16-16-1 relu, max-margin + 1e-4 L2, the demo's decaying learning "
         "rate, 100 full-batch steps on all 100 points: the notebook's exact run, started at "
@@ -58,21 +58,31 @@ def draw_buttons(state: MlpState) -> None:
     buttons = (
         ("Resume" if resume else "Train", "train", ":material/play_arrow:", training, None),
         ("Pause", "pause", ":material/pause:", not training, None),
-        ("Step", "step", ":material/skip_next:", training, "One step: forward, loss, backward, "
-         "update."),
-        ("Reset", "reset", ":material/restart_alt:", False, "Back to the initial weights (the "
-         "seed's)."),
-    )  # fmt: skip
+        (
+            "Step",
+            "step",
+            ":material/skip_next:",
+            training,
+            "One step: forward, loss, backward, update.",
+        ),
+        (
+            "Reset",
+            "reset",
+            ":material/restart_alt:",
+            False,
+            "Back to the initial weights (the seed's).",
+        ),
+    )
     for column, (label, name, icon, disabled, help_text) in zip(
         st.columns(4), buttons, strict=True
     ):
-        column.button(
+        MlpState.button(
+            column,
             label,
-            key=f"mlp.{name}",
+            f"mlp.{name}",
+            (name,),
             type="primary" if name == "train" else "secondary",
             icon=icon,
-            on_click=MlpState.press,
-            args=(name,),
             disabled=disabled,
             width="stretch",
             help=help_text,

@@ -18,6 +18,7 @@ import streamlit as st
 
 from models.mlp import MLP
 from models.mlp_training import HIDDEN_ACTIVATIONS, MAX_HIDDEN_LAYERS, MAX_WIDTH
+from ui.layout import save_button
 from ui.mlp.charts import history_frame
 from ui.mlp.settings import ARCHITECTURE_KEYS, RUN_KEYS, SETTINGS, architecture
 from ui.mlp.state import ImportedNetwork, MlpState
@@ -124,12 +125,12 @@ def draw_files(state: MlpState) -> None:
     with left:
         draw_downloads(state)
     with right:
-        file = st.file_uploader(
+        file = MlpState.uploader(
+            st,
             "Load a network saved from this page (JSON)",
+            UPLOADER_KEY,
+            "upload",
             type=["json"],
-            key=UPLOADER_KEY,
-            on_change=MlpState.press,
-            args=("upload",),
             help="Its weights and settings are read as data and checked; the page's "
             "architecture settings follow the file.",
         )
@@ -158,14 +159,13 @@ def draw_downloads(state: MlpState) -> None:
     weights = trainer.model.get_weights()
     name = f"mlp-{architecture(trainer.nin, trainer.config)}-step{trainer.steps_done}"
     if all(math.isfinite(w) and abs(w) <= export.MAX_ABS_WEIGHT for w in weights):
-        st.download_button(
+        save_button(
+            st,
             "Network (JSON)",
             export.export_mlp(trainer.model, run.settings),
             f"{name}.json",
             "application/json",
-            key="mlp.download-network",
-            icon=":material/download:",
-            on_click="ignore",  # saving a file changes nothing on the page
+            "mlp.download-network",
             help="Architecture, every weight and bias, and the settings that trained it. "
             "Load it here to see its boundary again.",
         )
@@ -175,14 +175,13 @@ def draw_downloads(state: MlpState) -> None:
             "run diverged), so there is no network to save."
         )
     if trainer.history:
-        st.download_button(
+        save_button(
+            st,
             "Loss history (CSV)",
             history_frame(trainer.history).to_csv(index=False),
             f"{name}-loss-history.csv",
             "text/csv",
-            key="mlp.download-history",
-            icon=":material/download:",
-            on_click="ignore",  # saving a file changes nothing on the page
+            "mlp.download-history",
             help="One row per step: learning rate, batch loss, train and test loss and "
             "accuracy, measured before the step's update.",
         )

@@ -31,12 +31,12 @@ def draw_torch_check(state: MlpState) -> None:
     )
     run = state.run
     has_steps = run is not None and run.trainer.steps_done > 0
-    st.button(
+    MlpState.button(
+        st,
         "Check against PyTorch",
-        key="mlp.torch",
+        "mlp.torch",
+        ("torch",),
         icon=":material/fact_check:",
-        on_click=MlpState.press,
-        args=("torch",),
         disabled=not has_steps or state.training,
     )
     check = run.torch_check if run is not None else None

@@ -58,9 +58,15 @@ SETTINGS = PageSettings(
             option_labels=DATASET_LABELS.get,
         ),
         Setting(
-            "points", "Points", 100, kind="int", min_value=10, max_value=MAX_POINTS, step=10,
+            "points",
+            "Points",
+            100,
+            kind="int",
+            min_value=10,
+            max_value=MAX_POINTS,
+            step=10,
             widget="slider",
-        ),  # fmt: skip
+        ),
         Setting("noise", "Noise", 0.1, min_value=0.0, max_value=1.0, step=0.05, widget="slider"),
         Setting(
             "test",
@@ -74,9 +80,14 @@ SETTINGS = PageSettings(
         ),
         Setting("data_seed", "Data seed", 1337, kind="int", min_value=0, max_value=SEED_LIMIT),
         Setting(
-            "layers", "Hidden layers", 2, kind="int", min_value=0, max_value=MAX_HIDDEN_LAYERS,
+            "layers",
+            "Hidden layers",
+            2,
+            kind="int",
+            min_value=0,
+            max_value=MAX_HIDDEN_LAYERS,
             widget="slider",
-        ),  # fmt: skip
+        ),
         *[_width_setting(layer) for layer in range(1, MAX_HIDDEN_LAYERS + 1)],
         Setting(
             "activation",
@@ -87,9 +98,13 @@ SETTINGS = PageSettings(
             widget="segmented",
         ),
         Setting(
-            "loss", "Loss", "max_margin", kind="choice", options=LOSSES,
+            "loss",
+            "Loss",
+            "max_margin",
+            kind="choice",
+            options=LOSSES,
             option_labels=LOSS_LABELS.get,
-        ),  # fmt: skip
+        ),
         Setting(
             "l2",
             "L2 strength",
@@ -100,9 +115,13 @@ SETTINGS = PageSettings(
             help="Adds l2 * (sum of every weight squared).",
         ),
         Setting(
-            "lr", "Learning rate", 1.0, kind="choice", options=LEARNING_RATES,
+            "lr",
+            "Learning rate",
+            1.0,
+            kind="choice",
+            options=LEARNING_RATES,
             widget="select_slider",
-        ),  # fmt: skip
+        ),
         Setting(
             "schedule",
             "Schedule",
@@ -113,9 +132,13 @@ SETTINGS = PageSettings(
             widget="radio",
         ),
         Setting(
-            "batch", "Batch size", FULL_BATCH, kind="choice", options=BATCH_SIZES,
+            "batch",
+            "Batch size",
+            FULL_BATCH,
+            kind="choice",
+            options=BATCH_SIZES,
             option_labels=_batch_label,
-        ),  # fmt: skip
+        ),
         Setting("steps", "Steps", 100, kind="int", min_value=1, max_value=MAX_STEPS),
         Setting(
             "seed",
@@ -126,9 +149,13 @@ SETTINGS = PageSettings(
             max_value=SEED_LIMIT,
         ),
         Setting(
-            "point", "Point whose loss is drawn", 1, kind="int", min_value=1,
+            "point",
+            "Point whose loss is drawn",
+            1,
+            kind="int",
+            min_value=1,
             max_value=MAX_POINTS,
-        ),  # fmt: skip
+        ),
     ],
 )
 

@@ -88,22 +88,22 @@ def show_nudges(problem: Problem, root: Value, state: NeuronState) -> None:
     history = state.history_for(problem.expression.text)
     up, down, undo = st.columns(3)
     for column, (label, name, direction, icon) in zip((up, down), NUDGE_BUTTONS, strict=True):
-        column.button(
+        NeuronState.button(
+            column,
             label,
-            key=f"neuron.nudge-{name}",
+            f"neuron.nudge-{name}",
+            ("nudge", direction),
             icon=icon,
             disabled=not problem.nudged,
-            on_click=NeuronState.press,
-            args=("nudge", direction),
             width="stretch",
         )
-    undo.button(
+    NeuronState.button(
+        undo,
         "Undo all nudges",
-        key="neuron.nudge-reset",
+        "neuron.nudge-reset",
+        ("undo",),
         icon=":material/undo:",
         disabled=not history.rows,
-        on_click=NeuronState.press,
-        args=("undo",),
         width="stretch",
     )
     if state.note:

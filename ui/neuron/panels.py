@@ -89,13 +89,13 @@ def show_step_through(problem: Problem, state: NeuronState) -> None:
         "run-all": position == total,
     }
     for column, (label, move, icon) in zip(st.columns(4), WALK_MOVES, strict=True):
-        column.button(
+        NeuronState.button(
+            column,
             label,
-            key=f"neuron.walk-{move}",
+            f"neuron.walk-{move}",
+            ("walk", problem.key, targets[move]),
             icon=icon,
             disabled=disabled[move],
-            on_click=NeuronState.press,
-            args=("walk", problem.key, targets[move]),
             width="stretch",
         )
     st.progress(position / total if total else 0.0, text=f"Step {position} of {total}")
