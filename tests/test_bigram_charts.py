@@ -12,17 +12,19 @@ from ui.bigram.charts import (
     HEATMAP_SELECTION,
     OUTLINED_ROW,
     count_heatmap,
-    engine_torch_curves,
-    engine_torch_gaps,
-    length_histogram,
-    loss_curves,
     network_diagram,
     probability_rows,
     selected_context,
     value_heatmap,
+    with_param,
+)
+from ui.bigram.curves import (
+    engine_torch_curves,
+    engine_torch_gaps,
+    length_histogram,
+    loss_curves,
     walk_probabilities,
     walk_running_totals,
-    with_param,
 )
 
 ITOS = (".", "a", "b")

@@ -4,7 +4,7 @@ one-layer neural net, side by side; then compared, sampled, scored and opened up
 - settings.py: the settings; state.py: the per-user state; presses.py: the page's presses;
 - data.py: the words (built-in or uploaded) and the counts model; training.py: the net;
 - words.py, counting.py, network.py, comparison.py, inside.py, files.py: the panels, in the
-  order the page shows them; charts.py: the chart builders.
+  order the page shows them; charts.py and curves.py: the chart builders.
 
 What is shared between users and what is not: the built-in name lists, the fitted counts
 models and torch runs on the built-in names are shared (bounded, never changed after they are

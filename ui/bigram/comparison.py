@@ -11,7 +11,7 @@ import streamlit as st
 
 from models.ngram import ngrams_of
 from models.ngram.compare import largest_difference
-from ui.bigram.charts import loss_curves
+from ui.bigram.curves import loss_curves
 from ui.bigram.data import CountsFit, WordSet, clean_word, format_nll, word_problem
 from ui.bigram.settings import SETTINGS, ngram_word
 from ui.bigram.state import BigramState

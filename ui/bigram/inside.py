@@ -8,13 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from models.ngram import MAX_SAMPLE_LENGTH, NeuralNGram
-from ui.bigram.charts import (
-    WALK_STEP,
-    network_diagram,
-    walk_probabilities,
-    walk_running_totals,
-    with_param,
-)
+from ui.bigram.charts import network_diagram, with_param
+from ui.bigram.curves import WALK_STEP, walk_probabilities, walk_running_totals
 from ui.bigram.data import CountsFit, WordSet, clean_word, format_nll, word_problem
 from ui.bigram.settings import SETTINGS
 from ui.bigram.state import BigramState
@@ -91,7 +86,9 @@ def walk_through(state: BigramState, words: WordSet, fit: CountsFit, run: Neural
         steps = state.charts.get(
             "walk",
             key,
-            lambda: model.sample_walk(seed, temperature, top_k, max_length=MAX_SAMPLE_LENGTH),
+            lambda: model.sample_walk(
+                seed, temperature=temperature, top_k=top_k, max_length=MAX_SAMPLE_LENGTH
+            ),
         )
     except ValueError as error:
         st.warning(literal(str(error)))

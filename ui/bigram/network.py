@@ -11,7 +11,8 @@ import streamlit as st
 
 from models.ngram import TrainingDiverged
 from models.ngram.compare import centred, count_slice, logit_slice, row_constant_gap, slice_prefix
-from ui.bigram.charts import engine_torch_curves, engine_torch_gaps, value_heatmap
+from ui.bigram.charts import value_heatmap
+from ui.bigram.curves import engine_torch_curves, engine_torch_gaps
 from ui.bigram.data import CountsFit, WordSet, format_nll
 from ui.bigram.settings import METHOD_LABELS, SETTINGS, ngram_word
 from ui.bigram.state import BigramState

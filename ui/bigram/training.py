@@ -16,7 +16,7 @@ from typing import Any
 
 from engine.value import paused_gc
 from models.ngram import NeuralNGram, TrainingDiverged
-from ui.bigram.charts import loss_curves
+from ui.bigram.curves import loss_curves
 from ui.bigram.data import WordSet, split_nlls
 from ui.bigram.settings import SETTINGS
 from ui.cache import shared_resource

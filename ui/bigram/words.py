@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from models.ngram import ngrams_of
-from ui.bigram.charts import length_histogram
+from ui.bigram.curves import length_histogram
 from ui.bigram.data import WordSet, clean_word, selected_words, word_problem
 from ui.bigram.settings import SETTINGS, ngram_word
 from ui.bigram.state import BigramState
