@@ -16,12 +16,17 @@ Choices:
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
-# Streamlit's server.maxUploadSize is in MiB: the server refuses bodies over
-# maxUploadSize * 1024 * 1024 bytes (the browser checks 5 * 1000 * 1000 first, except on
-# Windows where it also counts 1024). We match the server: 5 MiB.
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+# One limit for word lists, in one unit: 5 MB = 5,000,000 bytes. The page's uploader passes
+# it to Streamlit (max_upload_size=5), whose browser side counts megabytes of 1,000,000
+# bytes; the server's own ceiling (server.maxUploadSize, in MiB) is above it.
+MAX_UPLOAD_MB = 5
+MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1_000_000
+# COMBINING DOT ABOVE after i or j adds nothing (both already have a dot); lowercasing the
+# Turkish capital İ leaves one there ("İ".lower() == "i" + U+0307).
+_REDUNDANT_DOT = re.compile("(?<=[ij])\u0307")
 MAX_WORDS = 200_000
 MAX_WORD_LENGTH = 50
 RESERVED_TOKEN = "."
@@ -46,8 +51,8 @@ def parse_word_list(raw: bytes) -> list[str]:
     raw = bytes(raw)
     if len(raw) > MAX_UPLOAD_BYTES:
         raise ValueError(
-            f"The file is {len(raw) / (1024 * 1024):.1f} MB; the limit is "
-            f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MB. Upload a shorter word list."
+            f"The file is {len(raw):,} bytes; the limit is {MAX_UPLOAD_MB} MB "
+            f"({MAX_UPLOAD_BYTES:,} bytes). Upload a shorter word list."
         )
     if not raw.strip():
         raise ValueError("The file is empty. Upload a text file with one word per line.")
@@ -57,7 +62,7 @@ def parse_word_list(raw: bytes) -> list[str]:
 
     words: list[str] = []
     for line_number, line in enumerate(lines, start=1):
-        word = unicodedata.normalize("NFC", line.strip().lower())
+        word = normalize_word(line)
         if not word:
             continue
         _check_word(word, line_number)
@@ -79,6 +84,14 @@ def parse_word_list(raw: bytes) -> list[str]:
             f"{MIN_DISTINCT_CHARACTERS} different characters to have anything to predict."
         )
     return words
+
+
+def normalize_word(text: str) -> str:
+    """A word as the models see it, typed or uploaded: trimmed, lowercased and in Unicode's
+    composed form (NFC), so "émile" typed as e + U+0301 (as macOS pastes it) is the same
+    word as the precomposed "émile" of a file, and "İ" lowercases to plain "i"."""
+    word = unicodedata.normalize("NFC", text.strip().lower())
+    return _REDUNDANT_DOT.sub("", word)
 
 
 def _decode_utf8(raw: bytes) -> str:

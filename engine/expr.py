@@ -381,21 +381,22 @@ def parse(text: str) -> Expression:
 
 
 def _position(text: str, line: int | None, column: int | None) -> str:
-    if column is None:
-        return ""
-    if "\n" in text.strip() and line is not None:
-        return f" (line {line}, column {column})"
-    return f" (column {column})"
+    """Where in the formula, for a message: a formula is one line, so its column."""
+    return "" if column is None else f" (column {column})"
 
 
 def _check_characters(text: str) -> None:
     for index, ch in enumerate(text):
-        # Backslashes have no use in a formula, and inside quotes Python's parser would warn.
-        if not (" " <= ch <= "~" or ch in "\t\r\n") or ch == "\\":
+        # A formula is one line of printable ASCII. Backslashes have no use in it (inside
+        # quotes Python's parser would warn), and a formula has no comments: Python's parser
+        # would drop a `# ...` silently, and the text after it would still be shown.
+        if not (" " <= ch <= "~" or ch == "\t") or ch in "\\#":
             line = text.count("\n", 0, index) + 1
             column = index - (text.rfind("\n", 0, index) + 1) + 1
             hint = " (use - for minus)" if ch in "\u2212\u2013\u2014" else ""
             hint = " (use * to multiply)" if ch in "\u00d7\u22c5\u00b7" else hint
+            hint = " (a formula has no comments)" if ch == "#" else hint
+            hint = " (a formula is one line)" if ch in "\r\n\u2028\u2029" else hint
             raise ExpressionError(
                 f"the character {ch!r} is not allowed{hint}{_position(text, line, column)}; "
                 "use letters, digits, spaces and + - * / ** ( ) =",

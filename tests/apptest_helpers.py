@@ -72,4 +72,4 @@ def setting_values(at: AppTest, settings) -> dict:
 def shown(markdown: str) -> str:
     """Markdown text as a reader sees it: the backslash escapes that keep user text literal
     (ui/text.py) removed."""
-    return re.sub(r"\\(.)", r"\1", markdown)
+    return re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", "")

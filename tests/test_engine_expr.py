@@ -213,7 +213,8 @@ def test_evaluate_needs_every_function_the_formula_uses():
         ("x += 1", "an update like +="),
         ("del x", "a Python statement"),
         ("a; b", "only one formula is allowed"),
-        ("a\nb", "only one formula is allowed, but a second one starts at `b` (line 2, column 1)"),
+        ("a\nb", "the character '\\n' is not allowed (a formula is one line) (column 2)"),
+        ("a*b # [link](http://x)", "the character '#' is not allowed (a formula has no comments)"),
         ("L = M = a", "write at most one name before ="),
         ("x.y = a", "write at most one name before ="),
         ("L = L * 2", "the output name `L` is also used inside the formula"),
@@ -225,7 +226,7 @@ def test_evaluate_needs_every_function_the_formula_uses():
         ("x \u2212 y", "the character '\u2212' is not allowed (use - for minus) (column 3)"),
         ("2 \u00d7 x", "(use * to multiply)"),
         ("x\x00", "the character '\\x00' is not allowed"),
-        ("a + \\\n b", "the character '\\\\' is not allowed (line 1, column 5)"),
+        ("a + \\\n b", "the character '\\\\' is not allowed (column 5)"),
         ("\u0078\u0308", "is not allowed"),  # x with a combining diaeresis
     ],
 )

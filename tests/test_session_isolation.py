@@ -190,9 +190,9 @@ def test_two_students_on_the_bigram_page_keep_their_own_words_nets_and_samples()
         assert list(samples["neural net"]) == alone.sample(10, sample_seed)
 
     # Neither sees the other's words, upload or nets.
-    assert page_state(a, BigramState).upload.words.words == words_a
+    assert page_state(a, BigramState).choice.upload.words.words == words_a
     # B never chose to upload: B's upload slot (the page makes one for everyone) stays empty.
-    assert page_state(b, BigramState).upload.words is None
+    assert page_state(b, BigramState).choice.upload.words is None
     assert next(m.value for m in a.metric if m.label == "words") == str(len(words_a))
     assert next(m.value for m in b.metric if m.label == "words") == f"{len(words_b):,}"
     keys_a, keys_b = set(page_state(a, BigramState).nets), set(page_state(b, BigramState).nets)

@@ -58,8 +58,8 @@ def test_each_call_returns_a_fresh_list():
 
 
 def test_limits_match_the_issue_and_streamlit():
-    # Streamlit's server refuses uploads over server.maxUploadSize * 1024 * 1024 bytes.
-    assert MAX_UPLOAD_BYTES == 5 * 1024 * 1024
+    # 5 MB of 1,000,000 bytes, the unit the uploader's browser side counts in (issue 20).
+    assert MAX_UPLOAD_BYTES == 5_000_000
     assert MAX_WORDS == 200_000
     assert MAX_WORD_LENGTH == 50
 

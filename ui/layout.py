@@ -15,7 +15,7 @@ from streamlit.errors import StreamlitPageNotFoundError
 
 from ui import links, presenter, site
 from ui.settings import PageSettings
-from ui.streamlit_private import leave_legacy_pages_mode
+from ui.streamlit_private import UPLOAD_ERRORS_CSS, leave_legacy_pages_mode
 
 # Larger type and roomier widgets for a projector; injected only in presenter mode.
 PRESENTER_CSS = """
@@ -43,8 +43,7 @@ def start_page(settings: PageSettings | None, page: site.PageInfo) -> None:
 
         torch_runtime.configure()
     links.load(settings)
-    if presenter.presenting():
-        st.html(PRESENTER_CSS)
+    st.html(UPLOAD_ERRORS_CSS + (PRESENTER_CSS if presenter.presenting() else ""))
     navigation()
 
 

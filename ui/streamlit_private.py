@@ -1,4 +1,4 @@
-"""The one place the app uses names that Streamlit does not publish.
+"""The one place the app uses names (and page structure) that Streamlit does not publish.
 
 Each use says why no public way exists. tests/test_streamlit_private.py checks every name here
 against the installed Streamlit, so an upgrade that moves one fails a test instead of
@@ -10,6 +10,23 @@ from __future__ import annotations
 from typing import Any
 
 from streamlit import config
+
+# Drawn on every page. A file the uploader refuses in the browser (over the size limit, or of
+# another type) gets a red chip, and Streamlit keeps the reason in a screen-reader alert that
+# shows only on hover: shown here under the file's name, where a student looks. The selectors
+# are Streamlit's test ids, not a published API; tests/browser/test_classroom_config.py fails
+# if the reason stops showing.
+UPLOAD_ERRORS_CSS = """
+<style>
+  [data-testid="stFileChip"] { flex-wrap: wrap; }
+  [data-testid="stFileChip"] [role="alert"] {
+    position: static !important; width: 100% !important; height: auto !important;
+    clip: auto !important; clip-path: none !important; overflow: visible !important;
+    white-space: normal !important; margin: 0.25rem 0 0 0 !important;
+    color: rgb(125, 53, 59); font-size: 0.875rem;
+  }
+</style>
+"""
 
 
 def leave_legacy_pages_mode() -> bool:

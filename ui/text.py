@@ -12,16 +12,16 @@ import re
 import unicodedata
 
 # Every ASCII punctuation character may be backslash-escaped in CommonMark. These are the ones
-# that start formatting anywhere in a line in Streamlit's Markdown: emphasis and strikethrough,
-# code, links and images (no `[`, no link), headings, tables, HTML and entities, math `$`, and
-# e-mail autolinks `@`. Parentheses, dots and dashes mean nothing once `[` cannot open a link,
-# except in the places below.
-_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]#!|<>~$&@])")
-# A colon before a non-space: directives and icons (`:red[x]`, `:material/x:`, `:smile:`) and
-# web autolinks (`https://...`).
-_COLON = re.compile(r":(?=\S)")
-# The other autolink, `www.example.com`.
-_WWW = re.compile(r"(www)\.", re.IGNORECASE)
+# that start formatting as Markdown is parsed: emphasis and strikethrough, code, links and
+# images (no `[`, no link), headings, tables, HTML and entities, math `$`, and directives
+# (`:red[x]`). Parentheses, dots and dashes mean nothing once `[` cannot open a link, except
+# at the start of a line (below).
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]#!|<>~$&])")
+# Other markup is found in the text after parsing, where escapes are already gone: emoji and
+# icon shortcodes (`:smile:`, `:material/home:`) and bare links (`https://...`, `www.x.org`,
+# `a@b.org`). An invisible WORD JOINER after each `:`, `@` and `www` breaks those patterns.
+_JOIN_AFTER = re.compile(r"(:|@|www(?=\.))", re.IGNORECASE)
+WORD_JOINER = "\u2060"
 # A list item or a numbered list at the start of the text: "- x", "+ x", "1. x", "1) x".
 _BULLET = re.compile(r"^(\s*)([-+])")
 _NUMBERED = re.compile(r"^(\s*\d+)([.)])")
@@ -40,7 +40,7 @@ def one_line(text: str) -> str:
 def literal(text: str) -> str:
     """`text` escaped for Markdown prose: it shows exactly as written, on one line."""
     escaped = _MARKDOWN_PUNCTUATION.sub(r"\\\1", one_line(text))
-    escaped = _WWW.sub(r"\1\\.", _COLON.sub(r"\\:", escaped))
+    escaped = _JOIN_AFTER.sub(r"\1" + WORD_JOINER, escaped)
     escaped = _BULLET.sub(r"\1\\\2", escaped, count=1)
     return _NUMBERED.sub(r"\1\\\2", escaped, count=1)
 
@@ -51,4 +51,5 @@ def in_code(text: str, limit: int | None = None) -> str:
     text = one_line(text)
     if limit is not None and len(text) > limit:
         text = text[:limit] + "…"
-    return "`" + text.replace("`", "'") + "`"
+    # Streamlit turns `:material/x:` into an icon's name even inside code: break it as above.
+    return "`" + text.replace("`", "'").replace(":", ":" + WORD_JOINER) + "`"

@@ -2,19 +2,19 @@
 this user's upload, split for training, with the counts model fitted on them.
 
 Built-in name lists and fitted counts models are shared (`shared_resource`, bounded) and never
-changed after they are built; an upload stays in the user's session (BigramState.upload).
+changed after they are built; an upload stays in the user's session (BigramState.choice).
 """
 
 from __future__ import annotations
 
 import hashlib
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from data.names import ssa_names
+from data.names import DEFAULT_YEAR, ssa_names
 from data.splits import Splits, shuffled_split
-from data.words import parse_word_list
+from data.words import normalize_word, parse_word_list
 from models.ngram import CountNGram, NeuralNGram, Vocabulary
 from ui.bigram.settings import SETTINGS, SEX_LABELS, SPLIT_SEED
 from ui.cache import shared_resource
@@ -82,12 +82,31 @@ def read_upload(upload: WordUpload, file: Any) -> None:
         upload.error = f"{literal(file.name)} was not loaded: {literal(str(error))}"
 
 
-def selected_words(upload: WordUpload) -> WordSet:
-    """The words the settings choose: this user's upload, or the built-in names (also while
-    no upload has worked yet)."""
-    if SETTINGS["data"] == "upload" and upload.words is not None:
-        return upload.words
-    return ssa_word_set(SETTINGS["year"], SETTINGS["sex"], SETTINGS["top_n"])
+@dataclass
+class WordChoice:
+    """This user's words: the upload, and the last built-in names the settings gave."""
+
+    upload: WordUpload = field(default_factory=WordUpload)
+    built_in: WordSet | None = None  # the last built-in names that could be used
+    problem: str | None = None  # why the built-in names the settings ask for cannot be
+
+    def words(self) -> WordSet:
+        """The words the settings choose: the upload, or the built-in names (also while no
+        upload has worked yet). Names too few to train on (the 1 most popular, say) keep the
+        words the page had, and `problem` says why."""
+        if SETTINGS["data"] == "upload" and self.upload.words is not None:
+            return self.upload.words
+        year, sex, top_n = SETTINGS["year"], SETTINGS["sex"], SETTINGS["top_n"]
+        try:
+            self.built_in, self.problem = ssa_word_set(year, sex, top_n), None
+        except ValueError:
+            kept = self.built_in or ssa_word_set(DEFAULT_YEAR, "both", 0)
+            self.problem = (
+                f"The {top_n:,} most popular names of {year} are too few to split into "
+                f"training, dev and test words, so the page keeps {kept.label}."
+            )
+            self.built_in = kept
+        return self.built_in
 
 
 @dataclass(frozen=True)
@@ -111,8 +130,8 @@ def split_nlls(model: CountNGram | NeuralNGram, splits: Splits) -> dict[str, flo
 
 
 def clean_word(raw: str) -> str:
-    """A typed word as the models see it: trimmed and lowercased, like the data."""
-    return raw.strip().lower()
+    """A typed word as the models see it: normalised as the words of a file are."""
+    return normalize_word(raw)
 
 
 def word_problem(word: str, vocab: Vocabulary) -> str | None:

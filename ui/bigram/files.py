@@ -19,7 +19,7 @@ from models.export import (
     export_neural_ngram,
     import_neural_ngram,
 )
-from ui.bigram.data import CountsFit, WordSet, selected_words, split_nlls
+from ui.bigram.data import CountsFit, WordSet, split_nlls
 from ui.bigram.settings import ORDER_NAMES, ORDERS, SETTINGS, TRAINING_KEYS
 from ui.bigram.state import BigramState
 from ui.bigram.training import NeuralRun
@@ -134,7 +134,7 @@ def load_net(state: BigramState, raw: bytes, name: str) -> tuple[NeuralRun, list
             f"The file holds a net with n = {model.n}; this page shows n = "
             f"{', '.join(map(str, ORDERS))}."
         )
-    words = selected_words(state.upload)
+    words = state.choice.words()
     if model.itos != words.vocab.itos:
         trained_on = stored.get("words")
         hint = f" The file says it was trained on {trained_on}." if trained_on else ""

@@ -18,7 +18,7 @@ def apply_presses(state: BigramState) -> None:
         if press.name == "train":
             state.train_requested = True  # the net's panel trains, then clears it
         elif press.name == "upload-words":
-            read_upload(state.upload, st.session_state.get(UPLOADER_KEY))
+            read_upload(state.choice.upload, st.session_state.get(UPLOADER_KEY))
         elif press.name == "net-file":
             read_net_file(state)
         elif press.name == "pick-row":

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from ui.bigram.data import WordUpload
+from ui.bigram.data import WordChoice
 from ui.bigram.training import ENGINE_STEP_ESTIMATE, NeuralRun
 from ui.charts import SpecCache
 from ui.runlog import RunLog
@@ -17,7 +17,7 @@ NETS_KEPT = 6  # trained nets kept per user (one per word list and n)
 @dataclass
 class BigramState(PageState):
     PAGE: ClassVar[str] = "bigram"
-    upload: WordUpload = field(default_factory=WordUpload)
+    choice: WordChoice = field(default_factory=WordChoice)  # the upload, the built-in names
     # This user's trained (or loaded) nets, by (word list key, n), the newest last.
     nets: dict[tuple[str, int], NeuralRun] = field(default_factory=dict)
     train_requested: bool = False  # Train was pressed and the net is not trained yet

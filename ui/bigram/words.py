@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from data.words import MAX_UPLOAD_MB
 from models.ngram import ngrams_of
 from ui.bigram.curves import length_histogram
-from ui.bigram.data import WordSet, clean_word, selected_words, word_problem
+from ui.bigram.data import WordSet, clean_word, word_problem
 from ui.bigram.settings import SETTINGS, ngram_word
 from ui.bigram.state import BigramState
 from ui.text import in_code, literal
@@ -36,9 +37,14 @@ def _choose_words(state: BigramState) -> WordSet:
     if SETTINGS.widget("data") == "upload":
         st.caption(LINK_NOTE)
         st.sidebar.caption(f":material/link_off: {LINK_NOTE}")
-        label = "A UTF-8 text file with one word per line, like the lecture's names.txt"
-        file = BigramState.uploader(st, label, UPLOADER_KEY, "upload-words", type=["txt"])
-        upload = state.upload
+        label = (
+            "A UTF-8 text file with one word per line, like the lecture's names.txt "
+            f"(at most {MAX_UPLOAD_MB} MB)"
+        )
+        file = BigramState.uploader(
+            st, label, UPLOADER_KEY, "upload-words", type=["txt"], max_upload_size=MAX_UPLOAD_MB
+        )
+        upload = state.choice.upload
         if upload.error:
             st.error(upload.error, icon=":material/error:")
         uploaded = upload.words
@@ -54,7 +60,10 @@ def _choose_words(state: BigramState) -> WordSet:
         SETTINGS.widget("year")
         SETTINGS.widget("sex")
         SETTINGS.widget("top_n")
-    return selected_words(state.upload)
+    words = state.choice.words()
+    if state.choice.problem and words is not uploaded:
+        st.warning(state.choice.problem, icon=":material/group_off:")
+    return words
 
 
 def _word_stats(state: BigramState, words: WordSet) -> None:

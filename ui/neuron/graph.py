@@ -10,7 +10,7 @@ from engine import Value
 from engine.graph import GraphTooLargeError, to_dot, topological_order
 from ui.neuron.problem import Problem
 from ui.neuron.settings import GRAPH_LIMIT
-from ui.text import in_code
+from ui.text import in_code, literal
 
 LEGEND = (
     "Each box: label | data | grad (d output / d node). Fill: "
@@ -40,7 +40,7 @@ def show_graph(dot_source: Callable[[], str], size: int) -> None:
 
 def show_full_graph(problem: Problem, root: Value) -> None:
     metric, formula = st.columns([1, 4], vertical_alignment="center")
-    metric.metric(f"Output {problem.output_label}", f"{root.data:.4f}")
+    metric.metric(f"Output {literal(problem.output_label)}", f"{root.data:.4f}")
     formula.markdown(f"Drawn: {in_code(problem.expression.text)}")
     size = len(topological_order(root))
     show_graph(lambda: to_dot(root, color_by_grad=True, max_nodes=GRAPH_LIMIT), size)

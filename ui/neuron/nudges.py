@@ -12,6 +12,7 @@ from ui.neuron.graph import backpropagated
 from ui.neuron.problem import Problem, current_problem, save_values
 from ui.neuron.settings import HISTORY_LENGTH, SETTINGS, VARIABLE_LIMIT, WEIGHT_LIMIT
 from ui.neuron.state import NeuronState
+from ui.text import literal
 
 NUDGE_BUTTONS = (
     ("Nudge up", "up", 1, ":material/arrow_upward:"),
@@ -43,7 +44,7 @@ def make_nudge(state: NeuronState, problem: Problem, direction: int) -> None:
     try:
         after = problem.graph(result.values)[0].data
     except ValueError as error:
-        state.note = f"This nudge was not made: {error}"
+        state.note = f"This nudge was not made: {literal(str(error))}"
         return
     history = state.history_for(problem.expression.text)
     if not history.rows:
@@ -59,7 +60,7 @@ def make_nudge(state: NeuronState, problem: Problem, direction: int) -> None:
     history.rows = [*history.rows, row][-HISTORY_LENGTH:]
     if result.clipped:
         state.note = (
-            f"{', '.join(result.clipped)} reached the edge of its range (±{limit:g}) and "
+            f"{literal(', '.join(result.clipped))} reached the edge of its range (±{limit:g}) and "
             "moved only that far."
         )
     save_values(problem, result.values)
@@ -76,7 +77,7 @@ def show_nudges(problem: Problem, root: Value, state: NeuronState) -> None:
     what = (
         "the weights and the bias (w1, w2, b; the inputs x1, x2 are data and stay put)"
         if problem.nudged == NEURON_WEIGHTS
-        else f"every variable ({', '.join(problem.nudged) or 'there are none'})"
+        else f"every variable ({literal(', '.join(problem.nudged)) or 'there are none'})"
     )
     st.markdown(
         f"A nudge moves {what} a small step along its gradient: "

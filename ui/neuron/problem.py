@@ -130,10 +130,10 @@ def decode_values(text: str) -> tuple[dict[str, float], list[str]]:
         except ValueError:
             number = math.nan
         if not math.isfinite(number):
-            problems.append(f"{name}: {in_code(raw.strip(), limit=30)} is not a number")
+            problems.append(f"{literal(name)}: {in_code(raw.strip(), limit=30)} is not a number")
         elif abs(number) > VARIABLE_LIMIT:
             problems.append(
-                f"{name}: {number:g} is outside -{VARIABLE_LIMIT:g}..{VARIABLE_LIMIT:g}"
+                f"{literal(name)}: {number:g} is outside -{VARIABLE_LIMIT:g}..{VARIABLE_LIMIT:g}"
             )
         else:
             values[name] = number + 0.0
@@ -282,7 +282,7 @@ def _variable_widgets(values: dict[str, float]) -> None:
                 st.session_state[key] = values[name]
         left, right = columns[index % 3].columns([3, 2], vertical_alignment="bottom")
         left.slider(
-            name,
+            literal(name),
             value=values[name],
             key=slider_key,
             format="%.4f",
@@ -291,7 +291,7 @@ def _variable_widgets(values: dict[str, float]) -> None:
             **bounds,
         )
         right.number_input(
-            f"{name} (exact)",
+            f"{literal(name)} (exact)",
             value=values[name],
             key=exact_key,
             label_visibility="collapsed",
