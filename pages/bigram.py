@@ -30,6 +30,7 @@ with counts_side:
 with neural_side:
     run = bigram.neural_column(state, words, n, fit)
 
+bigram.lecture_figures(words, n, run)
 bigram.comparison(state, words, n, fit, run)
 bigram.samples(words, fit, run)
 bigram.score_word(words, n, fit, run)

@@ -85,7 +85,7 @@ def bigram():
 
 def bigram_state(at: AppTest) -> tuple:
     """What the student has: the word list in use, its count on screen, the trained nets."""
-    dataset = page_state(at, BigramState).choice.upload.words
+    dataset = page_state(at, BigramState).choice.upload.word_set("split")
     runs = page_state(at, BigramState).nets
     return dataset.key, dataset.words, metric(at, "words"), {k: r.ident for k, r in runs.items()}
 
@@ -144,7 +144,7 @@ def test_awkward_but_valid_uploads_load_exactly_their_words(bigram, content, wor
     upload(bigram, "ok.txt", content)
     no_exception(bigram)
     assert not bigram.error
-    dataset = page_state(bigram, BigramState).choice.upload.words
+    dataset = page_state(bigram, BigramState).choice.upload.word_set("split")
     assert dataset.words == words
     # No byte-order mark or carriage return became a character of the models.
     assert set(dataset.vocab.itos) == {".", *"".join(words)}

@@ -195,7 +195,7 @@ def test_defect_7_a_typed_word_is_normalised_as_uploads_are():
     at = open_with_link("pages/bigram.py", {"data": "upload"})
     names = "Émile\nZoë\nİlker\nAda\nBéa\n".encode()
     at.file_uploader(key="bigram.uploader").set_value(("names.txt", names, "text/plain")).run()
-    vocab = page_state(at, BigramState).choice.upload.words.vocab.itos
+    vocab = page_state(at, BigramState).choice.upload.word_set("split").vocab.itos
     assert "\u0307" not in vocab and "i" in vocab
     at.text_input(key="bigram.word").set_value("E\u0301mile").run()
     at.text_input(key="bigram.score").set_value("ZOE\u0308").run()

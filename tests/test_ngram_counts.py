@@ -287,3 +287,25 @@ def test_refitting_replaces_the_previous_fit():
     model.fit(["xyz"])
     assert model.itos == (".", "x", "y", "z")
     assert model.num_ngrams == 4
+
+
+def test_the_lectures_float32_running_total_gives_its_printed_figures(words):
+    """The lecture adds the log-probabilities one by one to a float32 tensor: that, not the
+    exact mean, is what it prints (2.4541 and 2.4544; the exact means are 2.4540, 2.4546)."""
+    import torch
+
+    for k, printed, exact in ((0, "2.4541", "2.4540"), (1, "2.4544", "2.4546")):
+        model = CountNGram(smoothing=k).fit(words)
+        assert f"{model.nll_summed_in_float32(words):.4f}" == printed
+        assert f"{model.nll(words):.4f}" == exact
+        # The lecture's own loop, in torch, on this model's table.
+        P, stoi = model.probs, model.stoi
+        total, n = torch.zeros((), dtype=torch.float32), 0
+        for word in words[:2000]:
+            chs = [".", *word, "."]
+            for a, b in zip(chs, chs[1:], strict=False):
+                total += torch.log(P[stoi[a], stoi[b]])
+                n += 1
+        assert model.nll_summed_in_float32(words[:2000]) == pytest.approx(
+            float(-total / n), abs=1e-6
+        )

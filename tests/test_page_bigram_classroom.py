@@ -171,10 +171,11 @@ ENGINE_LINK = {
 
 def test_the_links_below_cover_every_setting_of_the_page():
     """A setting added to the page must be added to a link test too (data=upload, which
-    cannot carry its file, has a test of its own)."""
+    cannot carry its file, has a test of its own; data=makemore and split=all are the
+    lecture's link, tests/test_page_bigram_lecture.py)."""
     from ui.bigram import SETTINGS
 
-    assert set(TRIGRAM_LINK) | set(ENGINE_LINK) | {"data"} == set(SETTINGS.settings)
+    assert set(TRIGRAM_LINK) | set(ENGINE_LINK) | {"data", "split"} == set(SETTINGS.settings)
 
 
 @pytest.mark.parametrize("link", [TRIGRAM_LINK, ENGINE_LINK], ids=["trigram", "engine"])
@@ -275,7 +276,7 @@ def test_bad_link_values_fall_back_with_one_warning_naming_them():
     assert settings["n"] == 2 and settings["year"] == 2017 and settings["top_n"] == 800
     run = the_run(at)  # trained with the defaults, on the 800 names of the link
     assert run.lr == 50.0 and run.steps == 500 and run.method == "torch"
-    assert run.data_key == "ssa:2017:both:800"
+    assert run.data_key == "ssa:2017:both:800:split"
 
 
 def test_a_link_to_an_uploaded_word_list_says_the_file_did_not_travel():
@@ -284,7 +285,7 @@ def test_a_link_to_an_uploaded_word_list_says_the_file_did_not_travel():
     assert any("built-in names below are used" in i.value for i in at.info)
     assert any("but not your file" in c.value for c in at.caption)
     assert at.query_params["data"] == "upload"
-    assert the_run(at).data_key == "ssa:2017:both:0" and the_run(at).n == 3
+    assert the_run(at).data_key == "ssa:2017:both:0:split" and the_run(at).n == 3
 
 
 def test_a_presenter_link_hides_chosen_controls_and_their_values_apply():

@@ -146,12 +146,12 @@ def test_two_students_on_the_bigram_page_keep_their_own_words_nets_and_samples()
     # Both got the very same shared dataset, counts and first net: the cache really is shared
     # here. The net is seeded, so each would have trained exactly these weights; trained once,
     # it is never changed (mutated_resources below watches it).
-    key = ("ssa:2017:both:0", 2)
+    key = ("ssa:2017:both:0:split", 2)
     first_run = page_state(a, BigramState).nets[key]
     assert first_run is page_state(b, BigramState).nets[key]
-    alone = NeuralNGram(n=2, seed=first_run.seed, vocab=ssa_word_set(2017, "both", 0).vocab)
+    alone = NeuralNGram(n=2, seed=first_run.seed, vocab=ssa_word_set(2017, "both", 0, "split").vocab)
     alone.fit(
-        shuffled_split(ssa_word_set(2017, "both", 0).words, seed=SPLIT_SEED).train,
+        shuffled_split(ssa_word_set(2017, "both", 0, "split").words, seed=SPLIT_SEED).train,
         steps=first_run.steps,
         lr=first_run.lr,
         reg=first_run.reg,
@@ -175,7 +175,7 @@ def test_two_students_on_the_bigram_page_keep_their_own_words_nets_and_samples()
     ok(a), ok(b)
 
     words_a = tuple(parse_word_list(STUDENT_WORDS))
-    words_b = ssa_word_set(2017, "F", 0).words
+    words_b = ssa_word_set(2017, "F", 0, "split").words
     for at, words, seed, steps in ((a, words_a, 3, 40), (b, words_b, 7, 60)):
         runs = page_state(at, BigramState).nets
         newest = list(runs.values())[-1]
@@ -190,9 +190,9 @@ def test_two_students_on_the_bigram_page_keep_their_own_words_nets_and_samples()
         assert list(samples["neural net"]) == alone.sample(10, sample_seed)
 
     # Neither sees the other's words, upload or nets.
-    assert page_state(a, BigramState).choice.upload.words.words == words_a
+    assert page_state(a, BigramState).choice.upload.word_set("split").words == words_a
     # B never chose to upload: B's upload slot (the page makes one for everyone) stays empty.
-    assert page_state(b, BigramState).choice.upload.words is None
+    assert page_state(b, BigramState).choice.upload.word_set("split") is None
     assert next(m.value for m in a.metric if m.label == "words") == str(len(words_a))
     assert next(m.value for m in b.metric if m.label == "words") == f"{len(words_b):,}"
     keys_a, keys_b = set(page_state(a, BigramState).nets), set(page_state(b, BigramState).nets)

@@ -89,6 +89,19 @@ class NGramModel:
         log_probs = self._ngram_log_probs(self._words_to_ngrams(words))
         return float(-log_probs.mean())
 
+    def nll_summed_in_float32(self, words: Iterable[str]) -> float:
+        """The mean NLL as the lecture computes it: log p of every n-gram, in the words'
+        order, added one by one to a float32 running total, divided by the count in float32.
+
+        Over names.txt's 228,146 bigrams the running total drifts: the lecture prints 2.4544
+        for the smoothed counts model, whose exact mean (nll) is 2.4546.
+        """
+        self._require_fitted()
+        log_probs = self._ngram_log_probs(self._words_to_ngrams(words)).astype(np.float32)
+        # cumsum adds in order, one at a time, in the array's float32 (np.sum would not).
+        total = np.cumsum(log_probs, dtype=np.float32)[-1]
+        return float(np.float32(-total) / np.float32(log_probs.size))
+
     def log_probs(self, word: str) -> list[float]:
         """log p of each character of the word and of the end token, in order."""
         self._require_fitted()

@@ -16,6 +16,7 @@ from ui.bigram.comparison import comparison, samples, score_word
 from ui.bigram.counting import count_table, counts_column
 from ui.bigram.files import save_load_compare
 from ui.bigram.inside import inside_network, walk_through
+from ui.bigram.lecture import lecture_figures
 from ui.bigram.network import neural_column
 from ui.bigram.presses import apply_presses
 from ui.bigram.settings import INTRO, SETTINGS
@@ -32,6 +33,7 @@ __all__ = [
     "counts_column",
     "data_panel",
     "inside_network",
+    "lecture_figures",
     "neural_column",
     "samples",
     "save_load_compare",

@@ -19,8 +19,6 @@ from ui.bigram.training import NeuralRun
 from ui.layout import save_button
 from ui.text import in_code, literal
 
-SPLITS = ("train", "dev", "test")
-
 
 def comparison(
     state: BigramState, words: WordSet, n: int, fit: CountsFit, run: NeuralRun | None
@@ -33,8 +31,9 @@ def comparison(
     left, right = st.columns([3, 2], gap="large")
     with left:
         lines = {
-            "counts model NLL, train": fit.nll["train"],
-            "counts model NLL, dev": fit.nll["dev"],
+            f"counts model NLL, {label}": fit.nll[split]
+            for split, label in words.scored.items()
+            if split != "test"
         }
         zoom = SETTINGS.widget("zoom")
         if model.loss_history:
@@ -45,11 +44,12 @@ def comparison(
                 icon=":material/info:",
             )
     with right:
+        scored = words.scored
         table = pd.DataFrame(
             {
-                "split": SPLITS,
-                "counts model": [format_nll(fit.nll[s]) for s in SPLITS],
-                "neural net": [format_nll(run.nll[s]) for s in SPLITS],
+                "split": list(scored.values()),
+                "counts model": [format_nll(fit.nll[s]) for s in scored],
+                "neural net": [format_nll(run.nll[s]) for s in scored],
             }
         )
         st.dataframe(table, hide_index=True, width="stretch")
@@ -101,9 +101,10 @@ def _loss_history(
         ),
         width="stretch",
     )
+    on = "all the words" if words.all_words else "the training and dev splits"
     st.caption(
-        "The net's mean NLL (reg term left out) on the training and dev splits, with the "
-        "counts model's NLL as dashed lines."
+        f"The net's mean NLL (reg term left out) on {on}, with the counts model's NLL as "
+        "dashed lines."
     )
     history = pd.DataFrame(
         {

@@ -21,14 +21,13 @@ from ui.bigram.training import NeuralRun
 from ui.text import literal
 
 HEATMAP_KEY = "bigram.heatmap"
-SPLITS = ("train", "dev", "test")
 
 
 def count_table(state: BigramState, words: WordSet, n: int) -> CountsFit | None:
     """The lecture's count matrix, full width so every cell can carry its label."""
     st.header("Counting", anchor=False)
     st.caption(
-        "P(next | context) = (count + k) / (row total + k · V), counted on the training split."
+        f"P(next | context) = (count + k) / (row total + k · V), counted on {words.training_words}."
     )
     controls = st.columns(2)
     with controls[0]:
@@ -96,5 +95,6 @@ def counts_column(
     st.vega_lite_chart(spec={**spec, "title": f"P(next | {shown})"}, width="stretch")
     if run:
         st.caption("Bars: the counts model. Black ticks: the neural net.")
-    nll = " / ".join(format_nll(fit.nll[split]) for split in SPLITS)
-    st.markdown(f"Mean negative log-likelihood on train / dev / test: **{nll}**")
+    scored = words.scored
+    nll = " / ".join(format_nll(fit.nll[split]) for split in scored)
+    st.markdown(f"Mean negative log-likelihood on {' / '.join(scored.values())}: **{nll}**")

@@ -27,7 +27,7 @@ def neural_column(state: BigramState, words: WordSet, n: int, fit: CountsFit) ->
     inputs = (n - 1) * len(words.vocab)
     st.caption(
         f"{inputs} one-hot inputs → {len(words.vocab)} neurons (no bias, no non-linearity) "
-        "→ softmax, trained by gradient descent on the training split."
+        f"→ softmax, trained by gradient descent on {words.training_words}."
     )
     # Controls a presenter hides leave no gap: the visible ones fill the two columns in order.
     visible = [key for key in ("lr", "steps", "reg", "seed") if not is_hidden(key)]
@@ -55,7 +55,7 @@ def neural_column(state: BigramState, words: WordSet, n: int, fit: CountsFit) ->
     if run is None:
         st.info("Press Train to train the net.", icon=":material/play_arrow:")
         return None
-    _describe_run(run, n, fit)
+    _describe_run(run, words, n, fit)
     if run.torch_twin is not None:
         engine_vs_torch(state, run)
     elif n == 2 and not run.source:
@@ -137,7 +137,7 @@ def describe_training(run: NeuralRun) -> str:
     return shown or "no training settings in the file"
 
 
-def _describe_run(run: NeuralRun, n: int, fit: CountsFit) -> None:
+def _describe_run(run: NeuralRun, words: WordSet, n: int, fit: CountsFit) -> None:
     if run.source:
         st.caption(
             f"Shown: the net loaded from {literal(run.source)} ({describe_training(run)}). "
@@ -155,9 +155,11 @@ def _describe_run(run: NeuralRun, n: int, fit: CountsFit) -> None:
         done = (
             f"After {steps} steps with {METHOD_LABELS[run.method]} ({run.seconds * 1000:,.0f} ms)"
         )
+    on = "all words" if words.all_words else "train"
+    dev = "" if words.all_words else f", dev {format_nll(run.nll['dev'])}"
     st.markdown(
-        f"{done}: data loss on train **{format_nll(run.nll['train'])}** ({gap:+.4f} from the "
-        f"counts model's {format_nll(fit.nll['train'])}), dev {format_nll(run.nll['dev'])}."
+        f"{done}: data loss on {on} **{format_nll(run.nll['train'])}** ({gap:+.4f} from the "
+        f"counts model's {format_nll(fit.nll['train'])}){dev}."
     )
 
 

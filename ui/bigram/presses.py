@@ -8,6 +8,7 @@ from ui.bigram.charts import selected_context
 from ui.bigram.counting import HEATMAP_KEY
 from ui.bigram.data import read_upload
 from ui.bigram.files import read_net_file
+from ui.bigram.lecture import LECTURE_RUN
 from ui.bigram.settings import SETTINGS
 from ui.bigram.state import BigramState
 from ui.bigram.words import UPLOADER_KEY
@@ -17,6 +18,9 @@ def apply_presses(state: BigramState) -> None:
     for press in state.take_presses():
         if press.name == "train":
             state.train_requested = True  # the net's panel trains, then clears it
+        elif press.name == "lecture":
+            SETTINGS.update(LECTURE_RUN)
+            state.train_requested = True
         elif press.name == "upload-words":
             read_upload(state.choice.upload, st.session_state.get(UPLOADER_KEY))
         elif press.name == "net-file":

@@ -13,7 +13,12 @@ SEX_LABELS = {"both": "girls and boys", "F": "girls", "M": "boys"}
 METHODS = ("torch", "engine")
 METHOD_LABELS = {"torch": "torch", "engine": "our engine"}
 SEED_LIMIT = 2**31 - 1
-DATA_LABELS = {"ssa": "Built-in US baby names", "upload": "My own word list"}
+DATA_LABELS = {
+    "ssa": "Built-in US baby names",
+    "makemore": "makemore's names.txt, as in the lecture",
+    "upload": "My own word list",
+}
+SPLIT_LABELS = {"split": "train / dev / test", "all": "all words (as in the lecture)"}
 WEIGHTS_LABELS = {"initial": "initial W (before training)", "trained": "trained W"}
 WALK_LABELS = {"counts": "counts model", "neural": "neural net"}
 
@@ -45,6 +50,13 @@ SETTINGS = PageSettings(
             "top_n", "Keep the most popular names (0 = all)", 0, kind="int", min_value=0,
             max_value=40_000, step=500,
             help="Names are ranked by how many babies got them that year.",
+        ),
+        Setting(
+            "split", "Fit the models on", "split", kind="choice", options=tuple(SPLIT_LABELS),
+            widget="segmented", option_labels=SPLIT_LABELS.get,
+            help="train / dev / test: shuffled with seed 42, cut at 80% and 90%; the dev and "
+            "test words show how the models do on names they never saw. All words: the "
+            "lecture's way, one NLL over every word.",
         ),
         Setting("word", "A word to take apart", "emma", kind="text", max_chars=50),
         Setting(

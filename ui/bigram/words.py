@@ -33,8 +33,19 @@ def data_panel(state: BigramState) -> WordSet:
 
 
 def _choose_words(state: BigramState) -> WordSet:
+    BigramState.button(
+        st,
+        "The lecture's run",
+        "bigram.lecture",
+        ("lecture",),
+        icon=":material/school:",
+        help="makemore's names.txt, all words, n = 2, k = 1, W from seed 2147483647, lr 50, "
+        "100 steps, reg 0.01: the lecture's settings, trained at once; the figures it printed "
+        "appear under The lecture's figures.",
+    )
     uploaded = None
-    if SETTINGS.widget("data") == "upload":
+    data = SETTINGS.widget("data")
+    if data == "upload":
         st.caption(LINK_NOTE)
         st.sidebar.caption(f":material/link_off: {LINK_NOTE}")
         label = (
@@ -47,7 +58,7 @@ def _choose_words(state: BigramState) -> WordSet:
         upload = state.choice.upload
         if upload.error:
             st.error(upload.error, icon=":material/error:")
-        uploaded = upload.words
+        uploaded = upload.word_set(SETTINGS["split"])
         if uploaded is None:
             st.info(
                 "Until a file is loaded, the built-in names below are used.",
@@ -56,10 +67,11 @@ def _choose_words(state: BigramState) -> WordSet:
         elif file is None:
             label = literal(uploaded.label)
             st.caption(f"Using the {label} loaded earlier; upload a file to replace it.")
-    if uploaded is None:
+    if uploaded is None and data != "makemore":
         SETTINGS.widget("year")
         SETTINGS.widget("sex")
         SETTINGS.widget("top_n")
+    SETTINGS.widget("split")
     words = state.choice.words()
     if state.choice.problem and words is not uploaded:
         st.warning(state.choice.problem, icon=":material/group_off:")
@@ -77,10 +89,16 @@ def _word_stats(state: BigramState, words: WordSet) -> None:
     a.metric("words", f"{len(words.words):,}")
     b.metric(ngram_word(n), f"{ngram_total:,}", help="One per character, plus the end '.'.")
     c.metric("vocabulary", len(words.vocab), help="The characters, with '.' for start/end.")
-    st.caption(
-        f"Split (shuffled with seed 42, cut at 80% and 90%): {len(splits.train):,} train, "
-        f"{len(splits.dev):,} dev, {len(splits.test):,} test words."
-    )
+    if words.all_words:
+        st.caption(
+            f"All {len(words.words):,} words train both models and score them, as in the "
+            "lecture: no word is held out."
+        )
+    else:
+        st.caption(
+            f"Split (shuffled with seed 42, cut at 80% and 90%): {len(splits.train):,} train, "
+            f"{len(splits.dev):,} dev, {len(splits.test):,} test words."
+        )
     state.charts.draw(
         "length-histogram", words.key, lambda: length_histogram(words.words), width="stretch"
     )

@@ -29,7 +29,7 @@ from ui.mlp.charts import (
     weights_table,
 )
 from ui.mlp.run import settle
-from ui.mlp.settings import SETTINGS, architecture
+from ui.mlp.settings import DEMO_PRINTED, SETTINGS, architecture, is_demo
 from ui.mlp.state import MlpState, TrainingRun
 from ui.text import in_code, literal
 
@@ -174,6 +174,19 @@ def draw_metrics(run: TrainingRun) -> None:
         f"The loss of step {last.step}'s batch, L2 included, before its update (the figure "
         f"micrograd's demo prints), to the last digit: {in_code(repr(last.loss))}"
     )
+    if is_demo(run.settings):
+        draw_demo_figures(run)
+
+
+def draw_demo_figures(run: TrainingRun) -> None:
+    """The losses micrograd's demo notebook printed, beside this run's, step by step."""
+    history = run.trainer.history
+    rows = [
+        f"step {step}: notebook {in_code(repr(printed))}, this run "
+        + (in_code(repr(history[step].loss)) if step < len(history) else "–")
+        for step, printed in DEMO_PRINTED.items()
+    ]
+    st.caption("Micrograd's demo notebook printed · " + " · ".join(rows))
 
 
 def draw_imported_metrics(run: TrainingRun) -> None:

@@ -191,6 +191,16 @@ DEMO_PRESET = {
 }
 
 
+# The losses micrograd's demo notebook prints (step: loss), for the page to show beside the
+# run's own when it trains the demo.
+DEMO_PRINTED = {0: 0.8958441028683222, 1: 1.7235905336972022, 99: 0.010978370135492717}
+
+
+def is_demo(settings: dict) -> bool:
+    """Whether a run's settings are micrograd's demo."""
+    return all(settings.get(key) == value for key, value in DEMO_PRESET.items())
+
+
 @dataclass(frozen=True)
 class RunSpec:
     """Everything a run is made from: the data's settings and the training configuration."""
