@@ -40,8 +40,8 @@ from models.mlp import MLP, sgd_step
 
 LOSSES = ("max_margin", "mse", "bce")
 LOSS_LABELS = {
-    "max_margin": "max-margin (micrograd's demo)",
-    "mse": "mean squared error (the lecture)",
+    "max_margin": "max-margin (the demo's)",
+    "mse": "squared error (the lecture's)",
     "bce": "binary cross-entropy",
 }
 SCHEDULES = ("constant", "linear")

@@ -24,7 +24,7 @@ state = mlp.MlpState.get()
 mlp.apply_presses(state)
 mlp.current_run(state)
 
-controls, main = st.columns([1, 3], gap="medium")
+controls, main = st.columns([2, 5], gap="medium")
 with controls:
     mlp.draw_controls()
 with main:

@@ -149,7 +149,9 @@ def test_two_students_on_the_bigram_page_keep_their_own_words_nets_and_samples()
     key = ("ssa:2017:both:0:split", 2)
     first_run = page_state(a, BigramState).nets[key]
     assert first_run is page_state(b, BigramState).nets[key]
-    alone = NeuralNGram(n=2, seed=first_run.seed, vocab=ssa_word_set(2017, "both", 0, "split").vocab)
+    alone = NeuralNGram(
+        n=2, seed=first_run.seed, vocab=ssa_word_set(2017, "both", 0, "split").vocab
+    )
     alone.fit(
         shuffled_split(ssa_word_set(2017, "both", 0, "split").words, seed=SPLIT_SEED).train,
         steps=first_run.steps,

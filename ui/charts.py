@@ -131,7 +131,9 @@ class SpecCache:
         self._entries: dict[str, tuple[Any, Any]] = {}
 
     def get(self, name: str, key: Any, compute: Callable[[], Any]) -> Any:
-        """The last value of `compute` for `name`, computed again only when `key` changes."""
+        """The last value of `compute` for `name`, computed again only when `key` changes
+        (or presenter mode, which sizes charts and their text)."""
+        key = (key, presenting())
         hit = self._entries.get(name)
         if hit is not None and hit[0] == key:
             return hit[1]

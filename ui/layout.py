@@ -15,19 +15,7 @@ from streamlit.errors import StreamlitPageNotFoundError
 
 from ui import links, presenter, site
 from ui.settings import PageSettings
-from ui.streamlit_private import UPLOAD_ERRORS_CSS, leave_legacy_pages_mode
-
-# Larger type and roomier widgets for a projector; injected only in presenter mode.
-PRESENTER_CSS = """
-<style>
-  html, body, [data-testid="stAppViewContainer"] { font-size: 22px; }
-  [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li,
-  [data-testid="stCaptionContainer"], label, [data-testid="stMetricValue"],
-  [data-testid="stTable"], [data-testid="stDataFrame"] { font-size: 1.25rem !important; }
-  h1 { font-size: 3rem !important; }
-  h2, h3 { font-size: 2.1rem !important; }
-</style>
-"""
+from ui.streamlit_private import leave_legacy_pages_mode, page_css
 
 
 def start_page(settings: PageSettings | None, page: site.PageInfo) -> None:
@@ -43,7 +31,10 @@ def start_page(settings: PageSettings | None, page: site.PageInfo) -> None:
 
         torch_runtime.configure()
     links.load(settings)
-    st.html(UPLOAD_ERRORS_CSS + (PRESENTER_CSS if presenter.presenting() else ""))
+    if presenter.presenting():
+        # More room for the page's pictures: the sidebar starts closed (its ">" opens it).
+        st.set_page_config(initial_sidebar_state="collapsed")
+    st.html(page_css(presenter.presenting()))
     navigation()
 
 
@@ -66,6 +57,12 @@ def navigation() -> None:
             # Only a page run outside the app (a test of one widget's page) has no pages to
             # link to; dashboard.py registers them all, and so does the pages/ folder.
             pass
+
+
+def wide_picture(name: str) -> Any:
+    """A box for a picture drawn at its natural size (text that must stay legible): when the
+    column is narrower, the picture scrolls sideways inside the box, not the page."""
+    return st.container(key=f"wide-picture-{name}")
 
 
 def save_button(

@@ -11,13 +11,16 @@ from typing import Any
 
 from streamlit import config
 
-# Drawn on every page. A file the uploader refuses in the browser (over the size limit, or of
-# another type) gets a red chip, and Streamlit keeps the reason in a screen-reader alert that
-# shows only on hover: shown here under the file's name, where a student looks. The selectors
-# are Streamlit's test ids, not a published API; tests/browser/test_classroom_config.py fails
-# if the reason stops showing.
-UPLOAD_ERRORS_CSS = """
-<style>
+# The page styles below select Streamlit's elements by their test ids and structure, which
+# Streamlit does not publish; tests/browser/test_layout.py and test_class_defects.py fail if
+# what they do stops happening.
+
+# Every page. A file the uploader refuses in the browser (over the size limit, or of another
+# type) gets a red chip, and Streamlit keeps the reason in a screen-reader alert that shows
+# only on hover: shown under the file's name, where a student looks. A picture wider than
+# its column (a computation graph at its natural size, the count table on a phone) scrolls
+# inside its own box instead of shrinking its text or widening the page.
+PAGE_CSS = """
   [data-testid="stFileChip"] { flex-wrap: wrap; }
   [data-testid="stFileChip"] [role="alert"] {
     position: static !important; width: 100% !important; height: auto !important;
@@ -25,8 +28,25 @@ UPLOAD_ERRORS_CSS = """
     white-space: normal !important; margin: 0.25rem 0 0 0 !important;
     color: rgb(125, 53, 59); font-size: 0.875rem;
   }
-</style>
+  [class*="st-key-wide-picture-"] { overflow-x: auto; max-width: 100%; }
+  [class*="st-key-wide-picture-"] [data-testid="stGraphVizChart"] {
+    width: max-content !important;
+  }
 """
+
+# Presenter mode: larger type (Streamlit sizes text in rem, so a larger root scales it all),
+# and the room a projector's 1280 pixels need: narrower page margins.
+PRESENTER_CSS = """
+  html, body, [data-testid="stAppViewContainer"] { font-size: 20px; }
+  [data-testid="stMainBlockContainer"] {
+    padding-left: 1.5rem; padding-right: 1.5rem; padding-top: 2.5rem; max-width: none;
+  }
+"""
+
+
+def page_css(presenting: bool) -> str:
+    """The page's style element (drawn by st.html at the start of every page)."""
+    return "<style>" + PAGE_CSS + (PRESENTER_CSS if presenting else "") + "</style>"
 
 
 def leave_legacy_pages_mode() -> bool:

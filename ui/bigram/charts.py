@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ui.charts import SERIES_COLORS, chart_height, configure_text, font_size
+from ui.presenter import presenting
 
 HEATMAP_SELECTION = "pick"  # name of the click selection on the count heatmap
 OUTLINED_ROW = "outlined_row"  # name of the parameter holding the outlined row
@@ -92,14 +93,22 @@ def count_heatmap(
         .add_params(pick, row)
     )
     text_color = alt.condition(alt.datum.dark, alt.value("white"), alt.value("#555555"))
-    ngram_text = base.mark_text(baseline="bottom", dy=-1, fontSize=10).encode(
+    # Labels large enough to read from the back of a room; each cell is made wide enough for
+    # its count, and the whole table scrolls sideways in its box on a narrow screen.
+    size = 13 if presenting() else 12  # a 27-letter table still fits a projector's width
+    ngram_text = base.mark_text(baseline="bottom", dy=-1, fontSize=size).encode(
         text="ngram:N", color=text_color
     )
-    count_text = base.mark_text(baseline="top", dy=1, fontSize=10).encode(
+    count_text = base.mark_text(baseline="top", dy=1, fontSize=size).encode(
         text=alt.Text("count:Q", format="d"), color=text_color
     )
     chart = alt.layer(cells, ngram_text, count_text).properties(
-        title=title, height=height or chart_height(30 * len(row_labels))
+        # Drawn as SVG rather than on a canvas: each label is text a screen reader (and a
+        # test measuring its size) can find.
+        usermeta={"embedOptions": {"renderer": "svg"}},
+        title=title,
+        height=height or (2 * size + 10) * len(row_labels),
+        width=int(size * 3.2) * len(col_labels),  # "5275": four digits and a margin
     )
     return configure_text(chart)
 

@@ -18,6 +18,7 @@ from ui.bigram.data import CountsFit, WordSet, fitted_counts, format_nll
 from ui.bigram.settings import SETTINGS, ngram_word
 from ui.bigram.state import BigramState
 from ui.bigram.training import NeuralRun
+from ui.layout import wide_picture
 from ui.text import literal
 
 HEATMAP_KEY = "bigram.heatmap"
@@ -56,12 +57,13 @@ def count_table(state: BigramState, words: WordSet, n: int) -> CountsFit | None:
         (words.key, n, prefix),
         lambda: count_heatmap(count_slice(fit.model, prefix), labels, itos, title=title),
     )
-    st.vega_lite_chart(
-        spec=with_param(spec, OUTLINED_ROW, prefix + row),
-        width="stretch",
-        key=HEATMAP_KEY,
-        on_select=_picked_row,  # a chart takes no callback arguments
-    )
+    with wide_picture("count-table"):
+        st.vega_lite_chart(
+            spec=with_param(spec, OUTLINED_ROW, prefix + row),
+            width="content",
+            key=HEATMAP_KEY,
+            on_select=_picked_row,  # a chart takes no callback arguments
+        )
     st.caption("Each cell: the n-gram and how often it occurs. Click a cell to pick its row.")
     return fit
 

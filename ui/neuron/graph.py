@@ -8,6 +8,7 @@ import streamlit as st
 
 from engine import Value
 from engine.graph import GraphTooLargeError, to_dot, topological_order
+from ui.layout import wide_picture
 from ui.neuron.problem import Problem
 from ui.neuron.settings import GRAPH_LIMIT
 from ui.text import in_code, literal
@@ -25,10 +26,11 @@ def backpropagated(problem: Problem) -> tuple[Value, dict[str, Value]]:
     return root, leaves
 
 
-def show_graph(dot_source: Callable[[], str], size: int) -> None:
-    """Draw a graph, or say why not when it is too large to lay out and read."""
+def show_graph(dot_source: Callable[[], str], size: int, name: str) -> None:
+    """Draw a graph at its natural size (its text as legible on a projector as on a phone,
+    scrolling inside its box when wider), or say why not when it is too large to read."""
     try:
-        st.graphviz_chart(dot_source(), width="stretch")
+        dot = dot_source()
     except GraphTooLargeError:
         st.info(
             f"This graph has {size} values. Drawing more than {GRAPH_LIMIT} takes the "
@@ -36,6 +38,9 @@ def show_graph(dot_source: Callable[[], str], size: int) -> None:
             "shown; try a shorter formula to see the graph.",
             icon=":material/info:",
         )
+        return
+    with wide_picture(name):
+        st.graphviz_chart(dot, width="content")
 
 
 def show_full_graph(problem: Problem, root: Value) -> None:
@@ -43,5 +48,9 @@ def show_full_graph(problem: Problem, root: Value) -> None:
     metric.metric(f"Output {literal(problem.output_label)}", f"{root.data:.4f}")
     formula.markdown(f"Drawn: {in_code(problem.expression.text)}")
     size = len(topological_order(root))
-    show_graph(lambda: to_dot(root, color_by_grad=True, max_nodes=GRAPH_LIMIT), size)
+    show_graph(
+        lambda: to_dot(root, color_by_grad=True, rankdir="TB", max_nodes=GRAPH_LIMIT),
+        size,
+        "neuron-graph",
+    )
     st.caption(LEGEND)

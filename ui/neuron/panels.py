@@ -115,9 +115,11 @@ def show_step_through(problem: Problem, state: NeuronState) -> None:
             highlight=current,
             color_by_grad=True,
             grad_mask=reached,
+            rankdir="TB",
             max_nodes=GRAPH_LIMIT,
         ),
         total,
+        "neuron-walk-graph",
     )
     st.caption(
         "Orange outline: the node whose turn it is. `grad ?`: not reached yet. "
