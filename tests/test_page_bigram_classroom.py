@@ -308,10 +308,13 @@ def test_a_presenter_link_hides_chosen_controls_and_their_values_apply():
     net = NeuralNGram(n=2, seed=5, vocab=vocab)
     net.fit(splits.train, steps=30, lr=25.0, reg=0.001, method="engine")
     assert run.model.loss_history == net.loss_history
-    # Charts for a projector: half as tall again.
-    heights = {spec.get("title"): spec.get("height") for spec, _ in chart_specs(at)}
-    assert heights["Counts of the bigrams in the training words"] == int(30 * 27 * 1.5)
-    assert heights["Neural net: data loss per step"] == 450
+    # Charts for a projector: the count table's labels grow to 13 px (its rows with them),
+    # the other charts are half as tall again.
+    specs = {spec.get("title"): spec for spec, _ in chart_specs(at)}
+    table = specs["Counts of the bigrams in the training words"]
+    assert table["height"] == 27 * (2 * 13 + 10)
+    assert {layer["mark"].get("fontSize") for layer in table["layer"][1:]} == {13}
+    assert specs["Neural net: data loss per step"]["height"] == 450  # 300 * 1.5
     assert at.query_params["present"] == "1" and at.query_params["hide"] == link["hide"]
 
 

@@ -30,9 +30,10 @@ def start_page(settings: PageSettings | None, page: site.PageInfo) -> None:
         from models import torch_runtime
 
         torch_runtime.configure()
-    links.load(settings)
-    if presenter.presenting():
-        # More room for the page's pictures: the sidebar starts closed (its ">" opens it).
+    opened_from_link = links.load(settings)
+    if opened_from_link and presenter.presenting():
+        # More room for a projector: a presenter link opens with the sidebar closed (its ">"
+        # opens it). Not when a teacher switches presenter mode on in the sidebar itself.
         st.set_page_config(initial_sidebar_state="collapsed")
     st.html(page_css(presenter.presenting()))
     navigation()

@@ -67,9 +67,10 @@ def read_link(settings: PageSettings, params: dict[str, str]) -> tuple[dict[str,
     return values, problems
 
 
-def load(settings: PageSettings | None) -> None:
+def load(settings: PageSettings | None) -> bool:
     """At the start of a page's run: take the values (and presenter mode) from the link when
-    the browser changed it (see the module's docstring), then write the link."""
+    the browser changed it (see the module's docstring), then write the link. True when the
+    link was taken (a link opened, a page switch, Back or Forward)."""
     params = st.query_params.to_dict()
     changed = params != st.session_state.get(WRITTEN_KEY)
     if changed:
@@ -81,6 +82,7 @@ def load(settings: PageSettings | None) -> None:
         # makes by itself (after a first training) until the user changes a setting.
         st.session_state[_problems_key(settings)] = (problems, values) if problems else None
     write_link(settings)
+    return changed
 
 
 def write_link(settings: PageSettings | None) -> None:

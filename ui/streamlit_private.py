@@ -37,7 +37,7 @@ PAGE_CSS = """
 # Presenter mode: larger type (Streamlit sizes text in rem, so a larger root scales it all),
 # and the room a projector's 1280 pixels need: narrower page margins.
 PRESENTER_CSS = """
-  html, body, [data-testid="stAppViewContainer"] { font-size: 20px; }
+  html, body, [data-testid="stAppViewContainer"] { font-size: 22.4px; }
   [data-testid="stMainBlockContainer"] {
     padding-left: 1.5rem; padding-right: 1.5rem; padding-top: 2.5rem; max-width: none;
   }

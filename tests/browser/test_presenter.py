@@ -24,14 +24,25 @@ GRAPH = '[data-testid="stGraphVizChart"] svg'
 MLP_LINK = "/mlp?layers=1&width1=4&lr=0.5&schedule=constant&steps=20"
 LECTURE_BIAS = 6.8813735870195432
 
-MEASURE = """() => {
+# The page's body text: a paragraph of the main area that is not a summary, a button or a label.
+BODY_TEXT = """Array.from(document.querySelectorAll(
+        '[data-testid="stMain"] [data-testid="stMarkdownContainer"] p'))
+    .find((p) => !p.closest('summary, button, label'))"""
+MEASURE = (
+    """() => {
+    const bodyTextSize = () => {
+        const p = """
+    + BODY_TEXT
+    + """;
+        return p ? parseFloat(getComputedStyle(p).fontSize) : null;
+    };
     const px = (selector) => {
         const element = document.querySelector(selector);
         return element ? parseFloat(getComputedStyle(element).fontSize) : null;
     };
     return {
         title: px('h1'),
-        text: px('[data-testid="stMarkdownContainer"] p'),
+        text: bodyTextSize(),
         label: px('[data-testid="stWidgetLabel"] p'),
         labels: Array.from(document.querySelectorAll('[data-testid="stWidgetLabel"]'))
             .map((e) => e.innerText.trim()).filter((t) => t),
@@ -39,6 +50,7 @@ MEASURE = """() => {
             .map((e) => e.getBoundingClientRect().height),
     };
 }"""
+)
 
 
 def open_page(page, server, path: str, drawn: str) -> dict:
@@ -63,7 +75,9 @@ def wait_for_text_size(page, size: float) -> None:
     type size the second run sets rather than reading it after the first."""
     page.wait_for_function(
         """(size) => {
-            const p = document.querySelector('[data-testid="stMarkdownContainer"] p');
+            const p = """
+        + BODY_TEXT
+        + """;
             return p && parseFloat(getComputedStyle(p).fontSize) === size;
         }""",
         arg=size,
@@ -121,7 +135,7 @@ def test_the_sidebar_turns_presenter_mode_on_and_picks_the_hidden_controls(page,
     sidebar = page.locator('[data-testid="stSidebar"]')
     sidebar.get_by_text("Presenter mode").click()
     act_and_wait(page, lambda: sidebar.get_by_text("Present to a class").click())
-    wait_for_text_size(page, 1.25 * 22)  # PRESENTER_CSS: 1.25rem on a 22px root
+    wait_for_text_size(page, 22.4)  # PRESENTER_CSS: 1rem on a 22.4px root, 1.4 times 16px
     assert query(page)["present"] == ["1"]
     presented = page.evaluate(MEASURE)
     assert presented["text"] >= 1.4 * normal["text"]

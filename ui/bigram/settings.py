@@ -53,7 +53,7 @@ SETTINGS = PageSettings(
         ),
         Setting(
             "split", "Fit the models on", "split", kind="choice", options=tuple(SPLIT_LABELS),
-            widget="segmented", option_labels=SPLIT_LABELS.get,
+            widget="radio", option_labels=SPLIT_LABELS.get,
             help="train / dev / test: shuffled with seed 42, cut at 80% and 90%; the dev and "
             "test words show how the models do on names they never saw. All words: the "
             "lecture's way, one NLL over every word.",
