@@ -50,6 +50,17 @@ def slider_shown(page, key: str) -> str:
     return page.locator(f"{key_class(key)} input[type=range]").first.input_value()
 
 
+def through_history(page, step) -> None:
+    """Press Back or Forward (`step` is page.go_back or page.go_forward) and wait for the
+    address bar to change and the page's runs to end."""
+    before = page.evaluate("location.href")
+    step(wait_until="commit")
+    page.wait_for_function("(before) => location.href !== before", arg=before)
+    page.wait_for_timeout(300)  # the run the browser's history asks for starts
+    wait_for_streamlit(page)
+    page.wait_for_timeout(300)
+
+
 def type_into(page, key: str, text: str) -> None:
     box = page.locator(f"{key_class(key)} input").first
 
@@ -103,16 +114,13 @@ def test_defect_5_back_steps_back_one_setting_visibly(page, server):
     type_into(page, "mlp.steps", "30")
     type_into(page, "mlp.steps", "40")
     assert address(page) == ("mlp", {"steps": "40"})
-    act_and_wait(page, page.go_back)
-    page.wait_for_timeout(500)
+    through_history(page, page.go_back)
     assert address(page) == ("mlp", {"steps": "30"})
     assert number_shown(page, "mlp.steps") == "30"  # the widget shows it: nothing invisible
-    act_and_wait(page, page.go_back)
-    page.wait_for_timeout(500)
+    through_history(page, page.go_back)
     assert address(page) == ("mlp", {})
     assert number_shown(page, "mlp.steps") == "100"
-    act_and_wait(page, page.go_forward)
-    page.wait_for_timeout(500)
+    through_history(page, page.go_forward)
     assert number_shown(page, "mlp.steps") == "30"
     assert not exceptions_on_page(page)
 
@@ -124,12 +132,10 @@ def test_defect_5_back_leaves_a_page_in_one_press_and_finds_the_last_one_as_it_w
     act_and_wait(page, page.locator(nav_link("neuron")).click)
     page.wait_for_timeout(500)
     assert address(page) == ("neuron", {})
-    act_and_wait(page, page.go_back)  # one press
-    page.wait_for_timeout(500)
+    through_history(page, page.go_back)  # one press
     assert address(page) == ("mlp", {"steps": "30"})
     assert number_shown(page, "mlp.steps") == "30"
-    act_and_wait(page, page.go_forward)
-    page.wait_for_timeout(500)
+    through_history(page, page.go_forward)
     assert address(page)[0] == "neuron"
     assert not exceptions_on_page(page)
 
@@ -151,8 +157,7 @@ def test_defect_5_one_pages_link_values_never_reach_another_page(page, server):
     where, params = address(page)
     assert where == "bigram" and "seed" not in params and "steps" not in params
     assert number_shown(page, "bigram.seed") == "2147483647"
-    act_and_wait(page, page.go_back)
-    page.wait_for_timeout(500)
+    through_history(page, page.go_back)
     assert address(page) == ("mlp", {"seed": "42", "steps": "7"})
     assert not exceptions_on_page(page)
 
