@@ -14,17 +14,19 @@ import math
 import unicodedata
 from collections.abc import Collection, Iterable
 
-from engine.value import Value, by_creation, nodes_in_creation_order
+from engine.value import Value, by_creation, format_number, nodes_in_creation_order
 
 MAX_DOT_NODES = 200  # Values; a drawing larger than this is unreadable anyway
 LABEL_LIMIT = 40  # characters of a label shown in a drawing
 RANKDIRS = ("LR", "RL", "TB", "BT")
 
-# Gradient colours: positive gradients blue, negative red, paler the smaller |grad| is.
+# Gradient colours: positive gradients blue, negative orange (a pair that stays apart for the
+# common colour blindnesses, tests/test_colours.py), paler the smaller |grad| is. Colour is
+# never the only sign: the grad is written with its sign, and a negative one has a dashed box.
 GRAD_HUE_POSITIVE = 0.60  # blue
-GRAD_HUE_NEGATIVE = 0.00  # red
+GRAD_HUE_NEGATIVE = 0.07  # orange
 GRAD_MAX_SATURATION = 0.75
-HIGHLIGHT_COLOR = "#ff7f0e"
+HIGHLIGHT_COLOR = "#5b2a86"  # a thick purple outline: the node whose turn it is
 
 
 class GraphTooLargeError(ValueError):
@@ -53,8 +55,8 @@ def trace(root: Value) -> tuple[list[Value], list[tuple[Value, Value]]]:
 
 
 def grad_color(grad: float, max_abs_grad: float) -> str:
-    """Fill colour (`#rrggbb`) for a gradient: blue if positive, red if negative, white if 0,
-    more saturated the closer |grad| is to `max_abs_grad`."""
+    """Fill colour (`#rrggbb`) for a gradient: blue if positive, orange if negative, white if
+    0, more saturated the closer |grad| is to `max_abs_grad`."""
     if not math.isfinite(grad):
         return "#bbbbbb"
     if max_abs_grad <= 0.0 or grad == 0.0:
@@ -63,6 +65,13 @@ def grad_color(grad: float, max_abs_grad: float) -> str:
     hue = GRAD_HUE_POSITIVE if grad > 0 else GRAD_HUE_NEGATIVE
     red, green, blue = colorsys.hsv_to_rgb(hue, GRAD_MAX_SATURATION * strength, 1.0)
     return f"#{round(red * 255):02x}{round(green * 255):02x}{round(blue * 255):02x}"
+
+
+def signed(number: float, number_format: str) -> str:
+    """The number with its sign always written ("+0.5000", "-1.5000"): colour is never the
+    only sign of a gradient."""
+    text = format(number, number_format)
+    return text if text.lstrip().startswith(("-", "+")) or not number >= 0 else "+" + text
 
 
 def escape_record_text(text: str, limit: int = LABEL_LIMIT) -> str:
@@ -144,20 +153,25 @@ def to_dot(
         '  edge [color="#666666"];',
     ]
     for node in nodes:
-        fields = [
-            escape_record_text(node.label) if node.label else " ",
-            escape_record_text(f"data {format(node.data, number_format)}"),
-        ]
+        texts = [node.label or "", f"data {format(node.data, number_format)}"]
         if show_grad:
-            grad_text = (
-                f"grad {format(node.grad, number_format)}" if grad_visible(node) else "grad ?"
+            texts.append(
+                f"grad {signed(node.grad, number_format)}" if grad_visible(node) else "grad ?"
             )
-            fields.append(escape_record_text(grad_text))
-        attributes = ["shape=record", f'label="{{ {" | ".join(fields)} }}"']
+        fields = [escape_record_text(text) if text else " " for text in texts]
+        # What a screen reader says for the node (Graphviz writes it as the SVG's title).
+        tooltip = escape_text(", ".join(text for text in texts if text))
+        attributes = [
+            "shape=record",
+            f'label="{{ {" | ".join(fields)} }}"',
+            f'tooltip="{tooltip}"',
+        ]
         if color_by_grad and grad_visible(node):
-            attributes += ["style=filled", f'fillcolor="{grad_color(node.grad, max_abs_grad)}"']
+            dashed = ",dashed" if node.grad < 0 else ""
+            fill = grad_color(node.grad, max_abs_grad)
+            attributes += [f'style="filled{dashed}"', f'fillcolor="{fill}"']
         if node in highlighted:
-            attributes += [f'color="{HIGHLIGHT_COLOR}"', "penwidth=3"]
+            attributes += [f'color="{HIGHLIGHT_COLOR}"', "penwidth=4"]
         lines.append(f"  {ids[node]} [{', '.join(attributes)}];")
         if node.children:
             op_id = f"{ids[node]}_op"
@@ -169,6 +183,26 @@ def to_dot(
             lines.extend(f"  {ids[child]} -> {op_id};" for child in node.children)
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def node_rows(root: Value) -> list[dict[str, object]]:
+    """The graph below `root` as rows of a table, inputs first: each Value's label, the
+    operation that made it and from what, its data and its grad. The same content as the
+    drawing, for a screen reader and for anyone who reads a table better than a picture."""
+    order = topological_order(root)
+    names = {node: node.label or format_number(node.data) for node in order}
+    return [
+        {
+            "node": names[node],
+            "made by": f"{node.op} of {', '.join(names[child] for child in node.children)}"
+            if node.children
+            else "input",
+            "data": node.data,
+            "grad": node.grad,
+            "grad sign": "+" if node.grad > 0 else "−" if node.grad < 0 else "0",
+        }
+        for node in order
+    ]
 
 
 def _nodes_up_to(root: Value, limit: int) -> list[Value]:

@@ -8,9 +8,12 @@ import math
 import numpy as np
 import pytest
 
+from tests.colour_vision import contrast
 from ui.bigram.charts import (
+    CELL_RANGE,
     HEATMAP_SELECTION,
     OUTLINED_ROW,
+    cell_colour,
     count_heatmap,
     network_diagram,
     probability_rows,
@@ -42,11 +45,18 @@ def test_count_heatmap_labels_every_cell_with_its_ngram_and_count():
     by_ngram = {c["ngram"]: c for c in cells}
     assert by_ngram["ab"]["count"] == 5 and by_ngram[".a"]["count"] == 3
     assert by_ngram["b."]["count"] == 4
-    # Only the darker cells (counts above 55% of the largest, 2.75 of 5) get white text.
-    assert {c["ngram"] for c in cells if c["dark"]} == {".a", "ab", "b."}
+    # White labels only where the cell is dark enough that white contrasts more than black
+    # (here from 4/5 of the largest count up); every label reaches 4.5:1 either way.
+    assert {c["ngram"] for c in cells if c["label"] == "#ffffff"} == {"ab", "b."}
+    for cell in cells:
+        background = cell_colour(cell["count"] / 5)
+        assert contrast(cell["label"], np.array(background) / 255) >= 4.5, cell
     rect, ngram_text, count_text = spec["layer"]
     assert rect["mark"]["type"] == "rect"
-    assert rect["encoding"]["color"]["scale"]["scheme"] == "blues"
+    # Colours interpolated in sRGB, so cell_colour is the colour Vega draws.
+    assert rect["encoding"]["color"]["scale"]["interpolate"] == "rgb"
+    assert rect["encoding"]["color"]["scale"]["range"] == list(CELL_RANGE)
+    assert ngram_text["encoding"]["fill"]["field"] == "label"
     assert ngram_text["encoding"]["text"]["field"] == "ngram"
     assert count_text["encoding"]["text"]["field"] == "count"
     # Rows and columns keep vocabulary order ('.' first), as in the lecture's figure.

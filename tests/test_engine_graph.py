@@ -172,8 +172,8 @@ def test_dot_has_a_record_per_value_and_an_op_node_per_operation():
     assert len(edges) == 3 + 6  # op -> value, and child -> op for each of two children
     by_label = {record_fields(a["label"])[0]: record_fields(a["label"]) for a in records.values()}
     # Lecture figures for L = (a*b + c) * f.
-    assert by_label["a"] == ["a", "data 2.0000", "grad 6.0000"]
-    assert by_label["L"] == ["L", "data -8.0000", "grad 1.0000"]
+    assert by_label["a"] == ["a", "data 2.0000", "grad +6.0000"]
+    assert by_label["L"] == ["L", "data -8.0000", "grad +1.0000"]
     assert by_label["d"] == ["d", "data 4.0000", "grad -2.0000"]
     assert ("rankdir=LR" in to_dot(root)) and ("rankdir=TB" in to_dot(root, rankdir="TB"))
 
@@ -230,7 +230,7 @@ def test_hostile_labels_cannot_break_or_inject_into_the_dot(label):
 def test_hostile_number_format_cannot_break_the_dot():
     root = Value(1.0, "a") * 2.0
     found = records(to_dot(root, number_format="|>12"))
-    assert record_fields(found["a"]["label"]) == ["a", "data |||||||||1.0", "grad |||||||||0.0"]
+    assert record_fields(found["a"]["label"]) == ["a", "data |||||||||1.0", "grad +|||||||||0.0"]
 
 
 def test_highlight_grad_mask_and_show_grad():
@@ -238,9 +238,9 @@ def test_highlight_grad_mask_and_show_grad():
     a, root = nodes[0], nodes[-1]
     root.backward()
     found = records(to_dot(root, highlight=a, grad_mask={root}))
-    assert found["a"].get("penwidth") == "3"
+    assert found["a"].get("penwidth") == "4"
     assert "penwidth" not in found["b"]
-    assert record_fields(found["L"]["label"])[2] == "grad 1.0000"
+    assert record_fields(found["L"]["label"])[2] == "grad +1.0000"
     assert record_fields(found["a"]["label"])[2] == "grad ?"
     without_grads = records(to_dot(root, show_grad=False))
     assert len(without_grads) == 7

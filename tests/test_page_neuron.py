@@ -102,9 +102,9 @@ def test_defaults_give_the_lectures_figures(at):
         assert rows[leaf]["torch grad"] == pytest.approx(expected, abs=1e-12)
         assert rows[leaf]["finite difference"] == pytest.approx(expected, abs=1e-8)
     drawn = boxes(graphs(at)[0])
-    assert drawn["o"] == ("0.7071", "1.0000")
-    assert drawn["n"] == ("0.8814", "0.5000")
-    assert drawn["x1"][1] == "-1.5000" and drawn["w1"][1] == "1.0000"
+    assert drawn["o"] == ("0.7071", "+1.0000")
+    assert drawn["n"] == ("0.8814", "+0.5000")
+    assert drawn["x1"][1] == "-1.5000" and drawn["w1"][1] == "+1.0000"
     assert set(drawn) >= {"x1*w1", "x2*w2", "x1*w1 + x2*w2"}
     # The bias keeps all its digits: n = 0.8814 needs them.
     assert at.number_input(key="neuron.b#exact").value == LECTURE_BIAS
@@ -174,9 +174,9 @@ def test_stepping_backward_through_all_nodes_ends_with_the_full_gradients(at):
     assert set(walk_grads(at).values()) == {"?"}
     at.button(key="neuron.walk-next").click().run()
     dot = graphs(at)[1]
-    assert boxes(dot)["o"][1] == "1.0000" and boxes(dot)["n"][1] == "0.5000"
+    assert boxes(dot)["o"][1] == "+1.0000" and boxes(dot)["n"][1] == "+0.5000"
     assert boxes(dot)["x1"][1] == "?"
-    assert "penwidth=3" in next(line for line in dot.splitlines() if "{ o |" in line)
+    assert "penwidth=4" in next(line for line in dot.splitlines() if "{ o |" in line)
     chain = " ".join(m.value for m in at.markdown)
     assert "local 0.5 × upstream 1 = 0.5" in chain  # d tanh(n)/dn = 1 - o^2 = 0.5
     for step in range(2, total + 1):
@@ -217,7 +217,7 @@ def test_a_node_with_two_parents_collects_both_contributions(at):
     assert "added to the" in text
     # Hand-worked: with e = exp(2n) = 1 + sqrt(2)... o = (e-1)/(e+1), do/de = 2/(e+1)^2.
     e = math.exp(2 * 0.8813735870195432)
-    assert boxes(graphs(at)[1])["e"][1] == f"{2 / (e + 1) ** 2:.4f}"
+    assert boxes(graphs(at)[1])["e"][1] == f"{2 / (e + 1) ** 2:+.4f}"
 
 
 def test_changing_a_value_restarts_the_walk(at):

@@ -110,7 +110,7 @@ def test_the_grid_leaves_out_cells_whose_score_is_not_finite():
     assert grid_frame(model, train, Dataset("t", (), ()), cells=5).empty
 
 
-def test_the_boundary_chart_colours_classes_by_the_sign_of_the_score():
+def test_the_boundary_chart_shows_classes_by_colour_and_shape_and_the_score_by_colour():
     train = Dataset("t", ((0.0, 0.0), (1.0, 1.0)), (1, -1))
     test = Dataset("t", ((0.5, 0.5),), (1,))
     grid = grid_frame(MLP(2, [3, 1], seed=1), train, test, cells=4)
@@ -118,7 +118,9 @@ def test_the_boundary_chart_colours_classes_by_the_sign_of_the_score():
     heat, train_layer, test_layer = spec["layer"]
     assert heat["mark"]["type"] == "rect"
     color = heat["encoding"]["color"]
-    assert color["field"] == "score" and color["scale"]["scheme"] == "redblue"  # low red
+    # A diverging blue-orange scheme, reversed: a positive score (predicts +1) is blue.
+    assert color["field"] == "score" and color["scale"]["scheme"] == "blueorange"
+    assert color["scale"]["reverse"] is True
     assert color["scale"]["domain"][0] < 0 < color["scale"]["domain"][1]
     for layer in (train_layer, test_layer):
         scale = layer["encoding"]["color"]["scale"]
@@ -126,7 +128,13 @@ def test_the_boundary_chart_colours_classes_by_the_sign_of_the_score():
             "-1": NEGATIVE_COLOR,
             "+1": POSITIVE_COLOR,
         }
-    assert train_layer["mark"]["type"] == "circle"
+        # Shape as well as colour: colour is never the only sign of a class.
+        shapes = layer["encoding"]["shape"]["scale"]
+        assert dict(zip(shapes["domain"], shapes["range"], strict=True)) == {
+            "-1": "square",
+            "+1": "circle",
+        }
+    assert train_layer["mark"]["filled"] is True
     assert test_layer["mark"]["type"] == "point" and test_layer["mark"]["filled"] is False
     data = spec["datasets"]
     sizes = sorted(len(rows) for rows in data.values())

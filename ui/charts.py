@@ -8,7 +8,7 @@ package (ui/<page>/charts.py).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import altair as alt
@@ -18,8 +18,16 @@ import streamlit as st
 from ui.presenter import presenting
 from ui.streamlit_private import vega_lite_spec
 
-# Colours that stay distinguishable on a projector and for common colour blindness.
-SERIES_COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"]
+# Okabe and Ito's palette, made to stay apart for the common colour blindnesses (deuteranopia,
+# protanopia; tests/test_colours.py simulates them): blue, vermillion, bluish green, near
+# black, reddish purple, dark orange. Each has 3:1 or more against a white page.
+SERIES_COLORS = ["#0072B2", "#D55E00", "#009E73", "#222222", "#CC79A7", "#B07800"]
+# Curves are told apart by their dash as well as their colour: colour is never the only sign.
+SERIES_DASHES = [[1, 0], [8, 4], [2, 3], [12, 3, 2, 3], [5, 5], [1, 4]]
+REFERENCE_COLORS = ["#444444", "#222222"]
+CHART_TEXT = "#1f2430"
+REFERENCE_DASHES = [[6, 4], [2, 3]]
+HIGHLIGHT_COLOR = "#D55E00"  # a chosen bar; it also gets a thick dark outline
 
 
 def chart_height(base: int = 300) -> int:
@@ -32,11 +40,36 @@ def font_size(base: int = 12) -> int:
 
 
 def configure_text(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    """Axis and legend text sized for the mode (larger in presenter mode)."""
+    """Axis and legend text sized for the mode (larger in presenter mode), and the chart drawn
+    as SVG rather than on a canvas: its text is then text a screen reader can find, and its
+    description (see `described`) the chart's accessible name."""
     size = font_size()
-    return chart.configure_axis(labelFontSize=size, titleFontSize=size + 1).configure_legend(
-        labelFontSize=size, titleFontSize=size
+    chart = chart.properties(usermeta={"embedOptions": {"renderer": "svg"}})
+    # A white card with dark text, in light and dark mode alike: the theme's grey axis text
+    # (#808495) has less than the 4.5:1 contrast WCAG AA asks of text.
+    text = {"labelColor": CHART_TEXT, "titleColor": CHART_TEXT}
+    return (
+        chart.configure(background="#ffffff")
+        .configure_axis(labelFontSize=size, titleFontSize=size + 1, **text)
+        .configure_legend(labelFontSize=size, titleFontSize=size, **text)
+        .configure_title(color=CHART_TEXT)
     )
+
+
+def described(chart: Any, summary: str) -> Any:
+    """The chart (an Altair chart or a finished spec) with `summary` as its description, the
+    short text a screen reader reads for it: what it shows and its key numbers."""
+    if isinstance(chart, dict):
+        return {**chart, "description": summary}
+    return chart.properties(description=summary)
+
+
+def data_table(label: str, key: str, build: Callable[[], pd.DataFrame]) -> None:
+    """A chart's data as a table, in an expander under it: built only while it is open."""
+    box = st.expander(label, key=key, on_change="rerun", icon=":material/table:")
+    if box.open:
+        with box:
+            st.dataframe(build(), hide_index=True, width="stretch")
 
 
 def line_chart(
@@ -71,6 +104,9 @@ def line_chart(
         encoding["color"] = alt.Color(
             f"{series}:N", title=None, scale=alt.Scale(range=SERIES_COLORS)
         )
+        encoding["strokeDash"] = alt.StrokeDash(
+            f"{series}:N", title=None, scale=alt.Scale(range=SERIES_DASHES)
+        )
         encoding["tooltip"].append(alt.Tooltip(f"{series}:N"))
     layers = [alt.Chart(data).mark_line(clip=True).encode(**encoding)]
     if reference_lines:
@@ -79,44 +115,18 @@ def line_chart(
         )
         layers.append(
             alt.Chart(lines)
-            .mark_rule(strokeDash=[6, 4], strokeWidth=2)
+            .mark_rule(strokeWidth=2)
             .encode(
                 y="value:Q",
-                color=alt.Color(
-                    "line:N", title=None, scale=alt.Scale(range=["#555555", "#999999"])
+                color=alt.Color("line:N", title=None, scale=alt.Scale(range=REFERENCE_COLORS)),
+                strokeDash=alt.StrokeDash(
+                    "line:N", title=None, scale=alt.Scale(range=REFERENCE_DASHES)
                 ),
                 tooltip=[alt.Tooltip("line:N"), alt.Tooltip("value:Q", format=".4f")],
             )
         )
     chart = alt.layer(*layers).resolve_scale(color="independent")
     chart = chart.properties(title=title, height=height or chart_height())
-    return configure_text(chart)
-
-
-def distribution_bars(
-    labels: Sequence[str],
-    probabilities: Sequence[float],
-    *,
-    highlight: str | None = None,
-    title: str = "",
-    height: int | None = None,
-) -> alt.TopLevelMixin:
-    """One bar per outcome (e.g. next character), the chosen one highlighted."""
-    data = pd.DataFrame({"outcome": list(labels), "probability": list(probabilities)})
-    data["chosen"] = data["outcome"] == highlight if highlight is not None else False
-    chart = (
-        alt.Chart(data)
-        .mark_bar()
-        .encode(
-            x=alt.X("outcome:N", sort=None, title=None),
-            y=alt.Y("probability:Q", title="probability"),
-            color=alt.condition(
-                alt.datum.chosen, alt.value("#d62728"), alt.value(SERIES_COLORS[0])
-            ),
-            tooltip=[alt.Tooltip("outcome:N"), alt.Tooltip("probability:Q", format=".4f")],
-        )
-        .properties(title=title, height=height or chart_height(220))
-    )
     return configure_text(chart)
 
 
@@ -150,10 +160,12 @@ class SpecCache:
         name: str,
         key: Any,
         build: Callable[[], alt.TopLevelMixin],
+        summary: str,
         where: Any = None,
         **options: Any,
     ) -> Any:
-        """Draw the chart `build()` makes (options go to st.vega_lite_chart)."""
+        """Draw the chart `build()` makes, with `summary` as what a screen reader reads for it
+        (options go to st.vega_lite_chart)."""
         spec = self.spec(name, key, build)
         # Streamlit moves the datasets out of the spec it is given: hand it a shallow copy.
-        return (where or st).vega_lite_chart(spec=dict(spec), **options)
+        return (where or st).vega_lite_chart(spec=described(spec, summary), **options)

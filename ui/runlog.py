@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from ui.charts import line_chart
+from ui.charts import data_table, described, line_chart
 
 RUNS_LOGGED = 5  # the last this many runs of a page are kept
 DIFFERENCE_STYLE = "background-color: #fff3cd"
@@ -109,7 +109,16 @@ def compare_runs_panel(
         y_title=y_title,
         title="Loss curves of the two runs",
     )
-    st.altair_chart(chart, width="stretch")
+    summary = (
+        f"Loss curves of {first.name} ({len(first.curves)} points) and {second.name} "
+        f"({len(second.curves)} points) on one chart."
+    )
+    st.altair_chart(described(chart, summary), width="stretch")
+    data_table(
+        "Both runs' curves as a table",
+        f"{page}.compare-table",
+        lambda: overlaid_curves(first, second),
+    )
     table = settings_table(first, second, labels)
     differs = table["differs"].tolist()
     styled = table.drop(columns="differs").style.apply(

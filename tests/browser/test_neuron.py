@@ -65,7 +65,7 @@ def test_stepping_backward_highlights_and_fills_in_gradients(page, server):
     walk_graph = page.locator(GRAPH).nth(1)
     expect(page.get_by_text("Step 1 of 10")).to_be_visible(timeout=TIMEOUT)
     expect(walk_graph).to_contain_text("grad ?")
-    expect(walk_graph).to_contain_text("grad 0.5000")  # n, filled in by o's step
+    expect(walk_graph).to_contain_text("grad +0.5000")  # n, filled in by o's step
     wait_for_streamlit(page)
     assert not exceptions_on_page(page)
 

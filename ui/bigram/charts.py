@@ -19,7 +19,7 @@ from ui.presenter import presenting
 
 HEATMAP_SELECTION = "pick"  # name of the click selection on the count heatmap
 OUTLINED_ROW = "outlined_row"  # name of the parameter holding the outlined row
-CHOSEN_COLOR = "#d62728"
+CHOSEN_COLOR = "#D55E00"  # a chosen row or bar; it also gets a thick outline
 
 
 def cell_frame(
@@ -42,6 +42,28 @@ def cell_frame(
     )
 
 
+CELL_RANGE = ("#f2f7fc", "#08306b")  # the count table's colours, from 0 to the largest count
+
+
+def cell_colour(fraction: float) -> tuple[float, float, float]:
+    """The sRGB colour (0-255) of a cell at `fraction` of the largest count: what Vega draws
+    with interpolate="rgb", a straight line between the two ends of CELL_RANGE."""
+    low, high = (
+        np.array([int(c.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4)], dtype=float)
+        for c in CELL_RANGE
+    )
+    return tuple(low + fraction * (high - low))
+
+
+def label_colour(cell: tuple[float, float, float]) -> str:
+    """Black or white, whichever contrasts more with the cell (WCAG's relative luminance)."""
+    channels = [c / 255 for c in cell]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    # Contrast with black: (L + 0.05) / 0.05; with white: 1.05 / (L + 0.05).
+    return "#000000" if (luminance + 0.05) ** 2 >= 0.0525 else "#ffffff"
+
+
 def count_heatmap(
     counts: Sequence[Sequence[int]],
     row_labels: Sequence[str],
@@ -60,8 +82,10 @@ def count_heatmap(
     data = cell_frame(counts, row_labels, col_labels).rename(columns={"value": "count"})
     data["count"] = data["count"].astype(np.int64)
     data["ngram"] = data["context"] + data["next"]
-    # Dark cells get white text, as a label must stay readable on any shade of blue.
-    data["dark"] = data["count"] > 0.55 * max(int(data["count"].max()), 1)
+    # Each label in black or white, whichever contrasts more with its cell's blue: one of the
+    # two always reaches WCAG AA's 4.5:1 (tests/browser/test_accessibility.py measures them).
+    most = max(int(data["count"].max()), 1)
+    data["label"] = [label_colour(cell_colour(count / most)) for count in data["count"]]
 
     pick = alt.selection_point(name=HEATMAP_SELECTION, fields=["context"], on="click")
     row = alt.param(name=OUTLINED_ROW, value=selected_row or "")
@@ -79,7 +103,8 @@ def count_heatmap(
         .encode(
             color=alt.Color(
                 "count:Q",
-                scale=alt.Scale(scheme="blues"),
+                # The cell's colour is known here too (cell_colour), for its label's colour.
+                scale=alt.Scale(domain=[0, most], range=list(CELL_RANGE), interpolate="rgb"),
                 title="count",
                 legend=alt.Legend(orient="bottom", gradientLength=200),
             ),
@@ -92,15 +117,15 @@ def count_heatmap(
         )
         .add_params(pick, row)
     )
-    text_color = alt.condition(alt.datum.dark, alt.value("white"), alt.value("#555555"))
+    text_colour = alt.Fill("label:N", scale=None)  # not "color": the cells have that scale
     # Labels large enough to read from the back of a room; each cell is made wide enough for
     # its count, and the whole table scrolls sideways in its box on a narrow screen.
     size = 13 if presenting() else 12  # a 27-letter table still fits a projector's width
     ngram_text = base.mark_text(baseline="bottom", dy=-1, fontSize=size).encode(
-        text="ngram:N", color=text_color
+        text="ngram:N", fill=text_colour
     )
     count_text = base.mark_text(baseline="top", dy=1, fontSize=size).encode(
-        text=alt.Text("count:Q", format="d"), color=text_color
+        text=alt.Text("count:Q", format="d"), fill=text_colour
     )
     chart = alt.layer(cells, ngram_text, count_text).properties(
         # Drawn as SVG rather than on a canvas: each label is text a screen reader (and a
@@ -200,10 +225,11 @@ def value_heatmap(
     heatmaps be compared colour for colour."""
     data = cell_frame(table, row_labels, col_labels)
     data = data[np.isfinite(data["value"])]
-    scale = alt.Scale(scheme="redblue", reverse=True, domainMid=0)
+    # Blue for positive, orange for negative (a pair the common colour blindnesses keep apart).
+    scale = alt.Scale(scheme="blueorange", reverse=True, domainMid=0)
     if domain is not None:
-        scale = alt.Scale(scheme="redblue", reverse=True, domainMid=0, domain=list(domain))
-    return (
+        scale = alt.Scale(scheme="blueorange", reverse=True, domainMid=0, domain=list(domain))
+    chart = (
         alt.Chart(data)
         .mark_rect()
         .encode(
@@ -211,13 +237,13 @@ def value_heatmap(
                 "next:N",
                 sort=list(col_labels),
                 title=None,
-                axis=alt.Axis(orient="top", labelAngle=0, labelFontSize=font_size(9)),
+                axis=alt.Axis(orient="top", labelAngle=0, labelFontSize=font_size(11)),
             ),
             y=alt.Y(
                 "context:N",
                 sort=list(row_labels),
                 title=None,
-                axis=alt.Axis(labelFontSize=font_size(9)),
+                axis=alt.Axis(labelFontSize=font_size(11)),
             ),
             color=alt.Color(
                 "value:Q",
@@ -231,8 +257,9 @@ def value_heatmap(
                 alt.Tooltip("value:Q", format=".3f"),
             ],
         )
-        .properties(title=title, height=height or chart_height(14 * len(row_labels)))
+        .properties(title=title, height=height or chart_height(15 * len(row_labels)))
     )
+    return configure_text(chart)
 
 
 def network_diagram(n: int, vocab_size: int) -> str:

@@ -16,6 +16,7 @@ from ui.bigram.data import CountsFit, WordSet, clean_word, format_nll, word_prob
 from ui.bigram.settings import SETTINGS, ngram_word
 from ui.bigram.state import BigramState
 from ui.bigram.training import NeuralRun
+from ui.charts import data_table
 from ui.layout import save_button
 from ui.text import in_code, literal
 
@@ -93,12 +94,16 @@ def _loss_history(
 ) -> None:
     model = run.model
     dev = model.eval_history.get("dev")
+    train = model.data_loss_history
+    summary = (
+        f"The net's data loss fell from {train[0]:.2f} to {train[-1]:.2f} in {len(train)} "
+        f"steps; the counts model's NLL is {fit.nll['train']:.4f}."
+    )
     state.charts.draw(
         "loss-curves",
         (run.ident, words.key, n, fit.model.smoothing, zoom),
-        lambda: loss_curves(
-            model.data_loss_history, dev, lines, zoom=zoom, title="Neural net: data loss per step"
-        ),
+        lambda: loss_curves(train, dev, lines, zoom=zoom, title="Neural net: data loss per step"),
+        summary,
         width="stretch",
     )
     on = "all the words" if words.all_words else "the training and dev splits"
@@ -114,6 +119,7 @@ def _loss_history(
             "NLL, dev": dev or [math.nan] * len(model.loss_history),
         }
     )
+    data_table("The loss per step as a table", "bigram.loss-table", lambda: history)
     csv = history.to_csv(index=False)
     save_button(
         st, "Loss history (CSV)", csv, "loss_history.csv", "text/csv", "bigram.download-loss"

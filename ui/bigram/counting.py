@@ -4,6 +4,7 @@ the counts model as probabilities (with the neural net's on top)."""
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import streamlit as st
 
 from models.ngram.compare import count_slice, slice_prefix
@@ -18,6 +19,7 @@ from ui.bigram.data import CountsFit, WordSet, fitted_counts, format_nll
 from ui.bigram.settings import SETTINGS, ngram_word
 from ui.bigram.state import BigramState
 from ui.bigram.training import NeuralRun
+from ui.charts import data_table, described
 from ui.layout import wide_picture
 from ui.text import literal
 
@@ -57,14 +59,28 @@ def count_table(state: BigramState, words: WordSet, n: int) -> CountsFit | None:
         (words.key, n, prefix),
         lambda: count_heatmap(count_slice(fit.model, prefix), labels, itos, title=title),
     )
+    counts = count_slice(fit.model, prefix)
+    top = np.unravel_index(int(counts.argmax()), counts.shape)
+    summary = (
+        f"{title}: a {len(labels)} by {len(itos)} table of counts, {int(counts.sum()):,} in "
+        f"all; the most common is '{labels[top[0]]}{itos[top[1]]}', {int(counts.max()):,} "
+        "times."
+    )
     with wide_picture("count-table"):
         st.vega_lite_chart(
-            spec=with_param(spec, OUTLINED_ROW, prefix + row),
+            spec=described(with_param(spec, OUTLINED_ROW, prefix + row), summary),
             width="content",
             key=HEATMAP_KEY,
             on_select=_picked_row,  # a chart takes no callback arguments
         )
     st.caption("Each cell: the n-gram and how often it occurs. Click a cell to pick its row.")
+    data_table(
+        "The count table as a table",
+        "bigram.count-table",
+        lambda: pd.DataFrame(
+            counts, index=pd.Index(labels, name="context"), columns=itos
+        ).reset_index(),
+    )
     return fit
 
 
@@ -94,9 +110,25 @@ def counts_column(
     # All rows are in the spec; picking another row changes the parameter and the title.
     key = (words.key, n, fit.model.smoothing, run.ident if run else None, prefix)
     spec = with_param(state.charts.spec("row-distribution", key, rows_chart), SHOWN_ROW, context)
-    st.vega_lite_chart(spec={**spec, "title": f"P(next | {shown})"}, width="stretch")
+    counts_row = fit.model.probs_for_context(context).numpy()
+    likely = int(counts_row.argmax())
+    summary = (
+        f"P(next | {shown}): the counts model's most likely next character is "
+        f"'{itos[likely]}', probability {counts_row[likely]:.3f}."
+    )
+    st.vega_lite_chart(
+        spec=described({**spec, "title": f"P(next | {shown})"}, summary), width="stretch"
+    )
     if run:
         st.caption("Bars: the counts model. Black ticks: the neural net.")
+
+    def row_table() -> pd.DataFrame:
+        table = pd.DataFrame({"next": itos, "counts model": counts_row})
+        if run:
+            table["neural net"] = run.model.probs_for_context(context).numpy()
+        return table
+
+    data_table("This row as a table", "bigram.row-table", row_table)
     scored = words.scored
     nll = " / ".join(format_nll(fit.nll[split]) for split in scored)
     st.markdown(f"Mean negative log-likelihood on {' / '.join(scored.values())}: **{nll}**")

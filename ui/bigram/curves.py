@@ -172,7 +172,8 @@ def walk_probabilities(
     shown_step: int = 1,
     height: int | None = None,
 ) -> alt.TopLevelMixin:
-    """The distribution each step of a sampling walk drew from, the drawn character in red.
+    """The distribution each step of a sampling walk drew from, the drawn character's bar in
+    orange with a thick dark outline.
     Every step is in the data; the parameter `WALK_STEP` (1-based) picks the one drawn."""
     data = _walk_frame(labels, probs, "probability", chosen)
     chart = (
@@ -185,6 +186,9 @@ def walk_probabilities(
             color=alt.condition(
                 alt.datum.chosen, alt.value(CHOSEN_COLOR), alt.value(SERIES_COLORS[0])
             ),
+            # The drawn character is outlined too: colour is never the only sign.
+            stroke=alt.condition(alt.datum.chosen, alt.value("#111318"), alt.value(None)),
+            strokeWidth=alt.condition(alt.datum.chosen, alt.value(3), alt.value(0)),
             tooltip=[alt.Tooltip("outcome:N"), alt.Tooltip("probability:Q", format=".4f")],
         )
         .add_params(alt.param(name=WALK_STEP, value=shown_step))
@@ -219,6 +223,9 @@ def walk_running_totals(
             color=alt.condition(
                 alt.datum.chosen, alt.value(CHOSEN_COLOR), alt.value(SERIES_COLORS[0])
             ),
+            # The drawn character is outlined too: colour is never the only sign.
+            stroke=alt.condition(alt.datum.chosen, alt.value("#111318"), alt.value(None)),
+            strokeWidth=alt.condition(alt.datum.chosen, alt.value(3), alt.value(0)),
             tooltip=[alt.Tooltip("outcome:N"), alt.Tooltip("running total:Q", format=".4f")],
         )
         .add_params(alt.param(name=WALK_STEP, value=shown_step))

@@ -14,6 +14,7 @@ from ui.bigram.data import CountsFit, WordSet, clean_word, format_nll, word_prob
 from ui.bigram.settings import SETTINGS
 from ui.bigram.state import BigramState
 from ui.bigram.training import NeuralRun
+from ui.charts import described
 from ui.streamlit_private import vega_lite_spec
 from ui.text import in_code, literal
 
@@ -141,11 +142,22 @@ def walk_through(state: BigramState, words: WordSet, fit: CountsFit, run: Neural
     )
     bars, running = st.columns(2)
     title = f"P(next | '{step.context}')"
+    drawn = f"'{step.char}' (P = {step.prob:.3f}) after '{step.context}'"
     bars.vega_lite_chart(
-        spec={**with_param(probabilities, WALK_STEP, len(shown)), "title": title},
+        spec=described(
+            {**with_param(probabilities, WALK_STEP, len(shown)), "title": title},
+            f"The distribution step {len(shown)} drew from; the draw picked {drawn}.",
+        ),
         width="stretch",
     )
-    running.vega_lite_chart(spec=with_param(running_totals, WALK_STEP, len(shown)), width="stretch")
+    running.vega_lite_chart(
+        spec=described(
+            with_param(running_totals, WALK_STEP, len(shown)),
+            f"The running total of that distribution and the line at u = {step.u:.4f}: the "
+            f"first character whose total passes u is {drawn}.",
+        ),
+        width="stretch",
+    )
     walked = pd.DataFrame(
         {
             "step": range(1, len(shown) + 1),

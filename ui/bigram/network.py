@@ -17,6 +17,7 @@ from ui.bigram.data import CountsFit, WordSet, format_nll
 from ui.bigram.settings import METHOD_LABELS, SETTINGS, ngram_word
 from ui.bigram.state import BigramState
 from ui.bigram.training import NeuralRun, train, wanted_settings
+from ui.charts import data_table, described
 from ui.presenter import is_hidden
 from ui.streamlit_private import vega_lite_spec
 from ui.text import literal
@@ -192,8 +193,26 @@ def _weights_vs_log_counts(
     key = (run.ident, fit.model.smoothing, words.key, prefix, centre)
     left_spec, right_spec, gap = state.charts.get("weights", key, build)
     left, right = st.columns(2)
-    left.vega_lite_chart(spec=dict(left_spec), width="stretch")
-    right.vega_lite_chart(spec=dict(right_spec), width="stretch")
+    name = "W" if n == 2 else "the logits"
+    left.vega_lite_chart(
+        spec=described(left_spec, f"{name} of the net as a heatmap, one row per context."),
+        width="stretch",
+    )
+    right.vega_lite_chart(
+        spec=described(right_spec, f"log(counts + {smoothing:g}) as a heatmap, the same rows."),
+        width="stretch",
+    )
+
+    def tables() -> pd.DataFrame:
+        counts = count_slice(fit.model, prefix)
+        logits = logit_slice(run.model, prefix)
+        rows = pd.Index(labels, name="context")
+        with np.errstate(divide="ignore"):
+            log_counts = pd.DataFrame(np.log(counts + smoothing), index=rows, columns=itos)
+        weights = pd.DataFrame(logits, index=rows, columns=itos)
+        return pd.concat({name: weights, "log(counts + k)": log_counts}, axis=1).reset_index()
+
+    data_table(f"{name} and log(counts + k) as tables", "bigram.weights-table", tables)
     if math.isnan(gap.largest):
         return
     st.caption(
@@ -227,14 +246,26 @@ def engine_vs_torch(state: BigramState, run: NeuralRun) -> None:
         "engine-vs-torch",
         run.ident,
         lambda: engine_torch_curves(engine, twin.history),
+        f"The loss per step of our engine and of torch over {len(engine)} steps: both fall "
+        f"from {engine[0]:.4f} to {engine[-1]:.4f}, one on top of the other.",
         width="stretch",
     )
     state.charts.draw(
         "engine-torch-gaps",
         run.ident,
         lambda: engine_torch_gaps(engine, twin.history),
+        f"The difference between the two losses at each step, at most {gaps[worst]:.1e} "
+        f"(step {worst}).",
         width="stretch",
     )
+    data_table(
+        "Both losses as a table",
+        "bigram.engine-table",
+        lambda: pd.DataFrame(
+            {"step": range(len(engine)), "our engine": engine, "torch": twin.history,
+             "|difference|": gaps}
+        ),
+    )  # fmt: skip
     st.markdown(
         f"Largest |engine − torch| **{gaps[worst]:.1e}** (step {worst}) · CPU time per step: "
         f"our engine **{engine_ms:.2f} ms**, torch **{torch_ms:.3f} ms**"

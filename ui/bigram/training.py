@@ -20,6 +20,7 @@ from ui.bigram.curves import loss_curves
 from ui.bigram.data import WordSet, split_nlls
 from ui.bigram.settings import SETTINGS
 from ui.cache import shared_resource
+from ui.charts import described
 
 # Seconds per engine step before this user has trained with it (benchmarks/ngram_engine.py
 # measures about 5 ms on a quiet 2-core machine; busy ones are slower).
@@ -139,7 +140,8 @@ class Progress:
         text = f"Step {done} of {self.steps}: loss {loss:.4f}{eta}"
         self.bar.progress(done / self.steps, text=text)
         chart = loss_curves(self.losses, None, {}, title="Training loss (live)", height=180)
-        self.live.altair_chart(chart, width="stretch")
+        summary = f"Training: step {done} of {self.steps}, loss {loss:.4f}."
+        self.live.altair_chart(described(chart, summary), width="stretch")
         self.last_drawn = Elapsed.now()
         self.drawing += self.last_drawn - now
 

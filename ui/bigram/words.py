@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from data.words import MAX_UPLOAD_MB
@@ -10,6 +11,7 @@ from ui.bigram.curves import length_histogram
 from ui.bigram.data import WordSet, clean_word, word_problem
 from ui.bigram.settings import SETTINGS, ngram_word
 from ui.bigram.state import BigramState
+from ui.charts import data_table
 from ui.text import in_code, literal
 
 UPLOADER_KEY = "bigram.uploader"
@@ -99,8 +101,20 @@ def _word_stats(state: BigramState, words: WordSet) -> None:
             f"Split (shuffled with seed 42, cut at 80% and 90%): {len(splits.train):,} train, "
             f"{len(splits.dev):,} dev, {len(splits.test):,} test words."
         )
+    lengths = pd.Series([len(w) for w in words.words]).value_counts().sort_index()
+    summary = (
+        f"Word lengths of the {len(words.words):,} words: from {lengths.index.min()} to "
+        f"{lengths.index.max()} characters, most often {lengths.idxmax()} "
+        f"({lengths.max():,} words)."
+    )
     state.charts.draw(
-        "length-histogram", words.key, lambda: length_histogram(words.words), width="stretch"
+        "length-histogram", words.key, lambda: length_histogram(words.words), summary,
+        width="stretch",
+    )  # fmt: skip
+    data_table(
+        "Word lengths as a table",
+        "bigram.lengths-table",
+        lambda: pd.DataFrame({"length": lengths.index, "words": lengths.to_numpy()}),
     )
     word = clean_word(SETTINGS["word"])
     problem = word_problem(word, words.vocab)

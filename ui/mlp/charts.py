@@ -13,7 +13,10 @@ from ui.charts import chart_height, configure_text
 
 GRID_CELLS = 40  # the boundary heatmap is GRID_CELLS x GRID_CELLS
 SCORE_CLIP = 2.0  # the heatmap's colour saturates at |score| = 2
-NEGATIVE_COLOR, POSITIVE_COLOR = "#c0392b", "#1f5fa8"  # class -1 red, class +1 blue
+# Class -1 vermillion squares, class +1 blue circles: told apart by shape as well as colour
+# (Okabe and Ito's pair, which stays apart for the common colour blindnesses).
+NEGATIVE_COLOR, POSITIVE_COLOR = "#D55E00", "#0072B2"
+NEGATIVE_SHAPE, POSITIVE_SHAPE = "square", "circle"
 
 
 def curve_frames(history, full_batch: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -65,8 +68,9 @@ def points_frame(train: Dataset, test: Dataset) -> pd.DataFrame:
 
 
 def decision_boundary_chart(grid: pd.DataFrame, points: pd.DataFrame) -> alt.LayerChart:
-    """A heatmap of the score (rect marks) with the points on top: red -1, blue +1, the same
-    sign convention as the loss (a positive score predicts +1); test points hollow.
+    """A heatmap of the score (rect marks) with the points on top: class -1 orange squares,
+    +1 blue circles, the same sign convention as the loss (a positive score predicts +1, and
+    its background is blue); test points hollow.
 
     Channels are spelled out as objects: Altair parses shorthand strings ("x:Q") through a
     slow path, and this chart is rebuilt at every live update.
@@ -87,19 +91,24 @@ def decision_boundary_chart(grid: pd.DataFrame, points: pd.DataFrame) -> alt.Lay
             color=alt.Color(
                 "score",
                 type="quantitative",
-                scale=alt.Scale(scheme="redblue", domain=[-SCORE_CLIP, SCORE_CLIP], clamp=True),
+                scale=alt.Scale(
+                    scheme="blueorange",
+                    reverse=True,  # a positive score (predicts +1) blue, a negative orange
+                    domain=[-SCORE_CLIP, SCORE_CLIP],
+                    clamp=True,
+                ),
                 legend=alt.Legend(title="score"),
             ),
             tooltip=[alt.Tooltip("score", type="quantitative", format=".3f")],
         )
     )
     class_colors = alt.Scale(domain=["-1", "+1"], range=[NEGATIVE_COLOR, POSITIVE_COLOR])
+    class_shapes = alt.Scale(domain=["-1", "+1"], range=[NEGATIVE_SHAPE, POSITIVE_SHAPE])
     encoding = {
         "x": alt.X("x", type="quantitative"),
         "y": alt.Y("y", type="quantitative"),
-        "color": alt.Color(
-            "class", type="nominal", scale=class_colors, legend=alt.Legend(title="class")
-        ),
+        "color": alt.Color("class", type="nominal", scale=class_colors, title="class"),
+        "shape": alt.Shape("class", type="nominal", scale=class_shapes, title="class"),
         "tooltip": [
             alt.Tooltip("x", type="quantitative", format=".3f"),
             alt.Tooltip("y", type="quantitative", format=".3f"),
@@ -109,13 +118,19 @@ def decision_boundary_chart(grid: pd.DataFrame, points: pd.DataFrame) -> alt.Lay
     }
     train = (
         alt.Chart(points[points["split"] == "train"])
-        .mark_circle(size=45, opacity=1, stroke="white", strokeWidth=0.8)
+        .mark_point(size=50, filled=True, opacity=1, stroke="white", strokeWidth=0.8)
         .encode(**encoding)
     )
+    # One legend (the training points'): the hollow test points are named in the caption.
+    hollow = {
+        **encoding,
+        "color": alt.Color("class", type="nominal", scale=class_colors, legend=None),
+        "shape": alt.Shape("class", type="nominal", scale=class_shapes, legend=None),
+    }
     test = (
         alt.Chart(points[points["split"] == "test"])
-        .mark_point(size=55, filled=False, strokeWidth=2, opacity=1)
-        .encode(**encoding)
+        .mark_point(size=60, filled=False, strokeWidth=2, opacity=1)
+        .encode(**hollow)
     )
     chart = alt.layer(heat, train, test).properties(
         height=chart_height(380), title="Decision boundary"

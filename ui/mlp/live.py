@@ -17,13 +17,20 @@ import time
 
 import streamlit as st
 
-from engine.graph import to_dot
-from models.mlp_training import MAX_GRAPH_NODES, count_parameters, evaluate, point_loss_graph
-from ui.charts import chart_height, line_chart
+from engine.graph import node_rows, to_dot
+from models.mlp_training import (
+    MAX_GRAPH_NODES,
+    count_parameters,
+    evaluate,
+    point_loss_graph,
+    predict_array,
+)
+from ui.charts import chart_height, described, line_chart
 from ui.mlp.charts import (
     curve_frames,
     decision_boundary_chart,
     grid_frame,
+    history_frame,
     points_frame,
     predictions_table,
     weights_table,
@@ -71,6 +78,10 @@ def _live_body() -> None:
     weights_box = st.expander(
         "Weights", key="mlp.weights-open", on_change="rerun", icon=":material/table:"
     )
+    tables_box = st.expander(
+        "The charts' data as tables", key="mlp.tables-open", on_change="rerun",
+        icon=":material/table_view:",
+    )  # fmt: skip
     started = time.perf_counter()
     follow = graph_box.open and graph_dot(run, SETTINGS["point"]) is not None
     per_update = 1 if follow else STEPS_PER_UPDATE
@@ -95,6 +106,12 @@ def _live_body() -> None:
             else:
                 table = weights_table(run.trainer.model, run.trainer.initial_weights)
                 st.dataframe(table, hide_index=True, width="stretch")
+    if tables_box.open:
+        with tables_box:
+            if run.status == "training":
+                st.caption("Shown when training pauses or ends.")
+            else:
+                draw_chart_tables(run)
     if was_training and run.status != "training":
         st.rerun()  # redraw the buttons and stop the fragment's timer
 
@@ -127,10 +144,11 @@ def draw_run(run: TrainingRun) -> None:
             chart = decision_boundary_chart(
                 grid_frame(trainer.model, run.train, run.test), points_frame(run.train, run.test)
             )
-            st.altair_chart(chart, width="stretch")
+            st.altair_chart(described(chart, boundary_summary(run)), width="stretch")
             st.caption(
-                "Background: the network's score (blue: predicts +1, red: predicts -1, white: "
-                "the boundary). Training points filled, test points hollow."
+                "Background: the network's score (blue: predicts +1, orange: predicts -1, "
+                "white: the boundary). Points: class +1 blue circles, class -1 orange squares; "
+                "training points filled, test points hollow."
             )
         else:
             st.markdown("**Predictions** (3-D inputs: no boundary to draw)")
@@ -151,7 +169,43 @@ def draw_run(run: TrainingRun) -> None:
                 y_title=title.lower(),
                 height=chart_height(height),
             )
-            st.altair_chart(chart, width="stretch")
+            st.altair_chart(described(chart, curves_summary(title, data)), width="stretch")
+
+
+def boundary_summary(run: TrainingRun) -> str:
+    """What the decision boundary shows, in words and key numbers, for a screen reader."""
+    trainer = run.trainer
+    shape = architecture(trainer.nin, trainer.config)
+    summary = f"Decision boundary of the {shape} network after {trainer.steps_done} steps"
+    if trainer.history:
+        last = trainer.history[-1]
+        summary += f": {last.train_accuracy:.0%} of the {len(run.train)} training points"
+        summary += " on the right side"
+        if last.test_accuracy is not None:
+            summary += f", {last.test_accuracy:.0%} of the {len(run.test)} test points"
+    return summary + ". Class +1 blue circles, class -1 orange squares."
+
+
+def curves_summary(title: str, data) -> str:
+    """'Loss: train fell from 0.896 to 0.011 in 100 steps; ...', for a screen reader."""
+    parts = []
+    for curve, rows in data.groupby("curve", sort=False):
+        first, last = rows["value"].iloc[0], rows["value"].iloc[-1]
+        verb = "fell" if last < first else "rose" if last > first else "stayed"
+        parts.append(f"{curve} {verb} from {first:.3g} to {last:.3g} in {len(rows)} steps")
+    return f"{title}: " + "; ".join(parts) + "."
+
+
+def draw_chart_tables(run: TrainingRun) -> None:
+    trainer = run.trainer
+    if trainer.nin == 2:
+        st.markdown("**The points and the network's scores**")
+        points = points_frame(run.train, run.test)
+        points["score"] = predict_array(trainer.model, points[["x", "y"]].to_numpy())
+        points["right side"] = (points["score"] > 0) == (points["label"] > 0)
+        st.dataframe(points.drop(columns="class"), hide_index=True, width="stretch")
+    st.markdown("**Loss and accuracy per step**")
+    st.dataframe(history_frame(trainer.history), hide_index=True, width="stretch")
 
 
 def draw_metrics(run: TrainingRun) -> None:
@@ -228,10 +282,16 @@ def draw_graph(run: TrainingRun) -> bool:
     st.caption(
         f"The loss of training point {index + 1} of {len(run.train)} (x = ({where}), label "
         f"{label:+d}) with the current weights: each box shows a value and d loss / d value "
-        "(blue positive, red negative). While this is open, training redraws after every "
+        "(blue and +: positive, orange, dashed and −: negative). While this is open, training "
+        "redraws after every "
         "step; close it to train faster."
     )
     st.graphviz_chart(dot, width="stretch")
+    st.caption("The same graph as a table:")
+    root = point_loss_graph(
+        run.trainer.model, run.train.X[index], run.train.y[index], run.trainer.config.loss
+    )
+    st.dataframe(node_rows(root), hide_index=True, width="stretch")
     return True
 
 

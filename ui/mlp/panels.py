@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from ui.charts import chart_height, line_chart
+from ui.charts import chart_height, data_table, described, line_chart
 from ui.mlp.settings import LABELS
 from ui.mlp.state import MlpState
 from ui.runlog import RUNS_LOGGED, compare_runs_panel
@@ -66,4 +66,9 @@ def draw_torch_check(state: MlpState) -> None:
         title="Same run, two engines",
         height=chart_height(220),
     )
-    st.altair_chart(chart, width="stretch")
+    summary = (
+        f"The engine's and PyTorch's losses over {check.steps} steps, one on the other: "
+        f"they differ by at most {check.max_abs_difference:.3g}."
+    )
+    st.altair_chart(described(chart, summary), width="stretch")
+    data_table("Both losses as a table", "mlp.torch-table", lambda: frame)

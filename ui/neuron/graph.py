@@ -7,16 +7,17 @@ from collections.abc import Callable
 import streamlit as st
 
 from engine import Value
-from engine.graph import GraphTooLargeError, to_dot, topological_order
+from engine.graph import GraphTooLargeError, node_rows, to_dot, topological_order
+from ui.charts import data_table
 from ui.layout import wide_picture
 from ui.neuron.problem import Problem
 from ui.neuron.settings import GRAPH_LIMIT
 from ui.text import in_code, literal
 
 LEGEND = (
-    "Each box: label | data | grad (d output / d node). Fill: "
-    ":blue-background[positive gradient] :red-background[negative gradient], paler = smaller "
-    "|grad|, white = 0."
+    "Each box: label, data, grad (d output / d node, with its sign). A positive gradient "
+    "is filled blue, a negative one orange with a dashed border; paler = smaller |grad|, "
+    "white = 0."
 )
 
 
@@ -54,3 +55,4 @@ def show_full_graph(problem: Problem, root: Value) -> None:
         "neuron-graph",
     )
     st.caption(LEGEND)
+    data_table("The graph as a table", "neuron.graph-table", lambda: node_rows(root))

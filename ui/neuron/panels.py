@@ -14,7 +14,7 @@ from engine.graph import to_dot
 from models.backprop_walk import chain_rule_lines, walk_to
 from models.gradient_check import gradient_check
 from models.neuron import difference_table, h_label, parabola, parabola_slope
-from ui.charts import chart_height
+from ui.charts import chart_height, configure_text, described
 from ui.neuron.graph import show_graph
 from ui.neuron.problem import Problem
 from ui.neuron.settings import GRAPH_LIMIT, SETTINGS
@@ -122,7 +122,7 @@ def show_step_through(problem: Problem, state: NeuronState) -> None:
         "neuron-walk-graph",
     )
     st.caption(
-        "Orange outline: the node whose turn it is. `grad ?`: not reached yet. "
+        "Thick purple outline: the node whose turn it is. `grad ?`: not reached yet. "
         "A node that feeds several others collects a contribution from each."
     )
     grads = [repr(leaf.grad) if leaf in reached else "?" for leaf in walk.leaves.values()]
@@ -158,7 +158,8 @@ def derivative_chart(x: float) -> alt.LayerChart:
         )
     )
     title = f"f(x) = 3x² - 4x + 5 and its tangent at x = {x:.4g} (slope {slope:.4g})"
-    return alt.layer(curve, line, point).properties(title=title, height=chart_height(300))
+    chart = alt.layer(curve, line, point).properties(title=title, height=chart_height(300))
+    return configure_text(chart)
 
 
 def show_derivative() -> None:
@@ -168,7 +169,11 @@ def show_derivative() -> None:
     )
     x = SETTINGS.widget("tangent_x")
     chart_column, numbers = st.columns([3, 2])
-    chart_column.altair_chart(derivative_chart(x), width="stretch")
+    summary = (
+        f"The parabola f(x) = 3x² - 4x + 5 and its tangent at x = {x:.4g}, where "
+        f"f = {parabola(x):.4g} and the slope is {parabola_slope(x):.4g}."
+    )
+    chart_column.altair_chart(described(derivative_chart(x), summary), width="stretch")
     with numbers:
         st.metric("f(x)", f"{parabola(x):.6g}")
         st.metric("Exact slope 6x - 4", f"{parabola_slope(x):.6g}")
