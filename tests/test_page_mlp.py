@@ -213,6 +213,7 @@ def test_a_small_networks_graph_is_drawn_when_opened_and_followed_step_by_step(m
     import ui.mlp.live
 
     monkeypatch.setattr(ui.mlp.live, "RUN_SECONDS", 0.0)  # one redraw per run: steps per redraw
+    monkeypatch.setattr(ui.mlp.live, "CHUNK_SECONDS", 60.0)  # the step cap, not a busy clock
     small = page_with_link({"layers": "1", "width1": "2", "steps": "500"})
     assert not small.get("graphviz_chart")  # closed: not even computed
     small.button(key="mlp.train").click().run()

@@ -25,7 +25,7 @@ def lesson_cards() -> None:
     columns = st.columns(max(1, len(lesson_sections)), gap="large")
     for column, (section, pages) in zip(columns, lesson_sections.items(), strict=True):
         with column:
-            st.subheader(section)
+            st.header(section)
             for page in pages:
                 with st.container(border=True):
                     st.page_link(

@@ -19,16 +19,30 @@ from streamlit import config
 # type) gets a red chip, and Streamlit keeps the reason in a screen-reader alert that shows
 # only on hover: shown under the file's name, where a student looks. A picture wider than
 # its column (a computation graph at its natural size, the count table on a phone) scrolls
-# inside its own box instead of shrinking its text or widening the page.
+# inside its own box instead of shrinking its text or widening the page. Keyboard focus is
+# always visible (WCAG 2.4.7): the sidebar link to the page you are on and the toolbar over a
+# chart or table (Fullscreen, Download...) draw no focus ring of their own, a toggle's is
+# faint, and the toolbar stays transparent while its button has the focus (and is cut off by
+# a wide picture's box unless the box leaves it room); what the keyboard focuses is scrolled
+# clear of the header that stays at the top of the page (WCAG 2.4.11).
 PAGE_CSS = """
   [data-testid="stFileChip"] { flex-wrap: wrap; }
   [data-testid="stFileChip"] [role="alert"] {
     position: static !important; width: 100% !important; height: auto !important;
     clip: auto !important; clip-path: none !important; overflow: visible !important;
     white-space: normal !important; margin: 0.25rem 0 0 0 !important;
-    color: rgb(125, 53, 59); font-size: 0.875rem;
+    color: inherit; font-weight: 600; font-size: 0.875rem;
   }
-  [class*="st-key-wide-picture-"] { overflow-x: auto; max-width: 100%; }
+  [data-testid="stSliderThumbValue"],
+  [data-testid="stButtonGroup"] button[aria-checked="true"] { color: inherit !important; }
+  [data-testid="stElementToolbar"]:focus-within { opacity: 1 !important; }
+  [data-testid="stMain"] { scroll-padding-top: 4.5rem; scroll-padding-bottom: 1rem; }
+  [data-testid="stCheckbox"] label:has(input:focus-visible),
+  [data-testid="stPageLink-NavLink"]:focus-visible,
+  [data-testid="stBaseButton-elementToolbar"]:focus-visible {
+    outline: 2px solid currentColor !important; outline-offset: 1px;
+  }
+  [class*="st-key-wide-picture-"] { overflow-x: auto; max-width: 100%; padding-top: 16px; }
   [class*="st-key-wide-picture-"] [data-testid="stGraphVizChart"] {
     width: max-content !important;
   }

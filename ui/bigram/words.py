@@ -24,7 +24,7 @@ LINK_NOTE = (
 def data_panel(state: BigramState) -> WordSet:
     """Where the words come from, and what they look like."""
     with st.container(border=True):
-        st.subheader("The words", anchor=False)
+        st.header("The words", anchor=False)
         controls, stats = st.columns([2, 3], gap="large")
         with controls:
             words = _choose_words(state)

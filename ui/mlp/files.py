@@ -120,7 +120,7 @@ def read_network_file(state: MlpState) -> ImportedNetwork | None:
 
 def draw_files(state: MlpState) -> None:
     """Downloads of the run (when it is not training) and the uploader that brings one back."""
-    st.subheader("Save and load")
+    st.header("Save and load")
     left, right = st.columns(2)
     with left:
         draw_downloads(state)

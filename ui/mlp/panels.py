@@ -15,7 +15,7 @@ from ui.runlog import RUNS_LOGGED, compare_runs_panel
 
 
 def draw_compare_runs(state: MlpState) -> None:
-    st.subheader("Compare runs")
+    st.header("Compare runs")
     st.caption(
         f"Every run that finishes (or diverges) is kept, the last {RUNS_LOGGED} of them: pick "
         "two to see their loss curves on one chart and their settings side by side."
@@ -24,7 +24,7 @@ def draw_compare_runs(state: MlpState) -> None:
 
 
 def draw_torch_check(state: MlpState) -> None:
-    st.subheader("Check against PyTorch")
+    st.header("Check against PyTorch")
     st.caption(
         "Trains the same network from the same initial weights in PyTorch (float64, its own "
         "autograd) on the same batches with the same learning rates, and overlays the losses."
