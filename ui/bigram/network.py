@@ -4,6 +4,7 @@ model's, W beside log(counts + k), and (after training with our engine) engine v
 from __future__ import annotations
 
 import math
+import time
 
 import numpy as np
 import pandas as pd
@@ -16,9 +17,10 @@ from ui.bigram.curves import engine_torch_curves, engine_torch_gaps
 from ui.bigram.data import CountsFit, WordSet, format_nll
 from ui.bigram.settings import METHOD_LABELS, SETTINGS, ngram_word
 from ui.bigram.state import BigramState
-from ui.bigram.training import NeuralRun, train, wanted_settings
+from ui.bigram.training import NeuralRun, train, training_estimate, wanted_settings
 from ui.charts import data_table, described
 from ui.presenter import is_hidden
+from ui.sharing import draw_waiting, press_budget, refuse_if_over, training_turns
 from ui.streamlit_private import vega_lite_spec
 from ui.text import literal
 
@@ -41,6 +43,7 @@ def neural_column(state: BigramState, words: WordSet, n: int, fit: CountsFit) ->
     BigramState.button(
         st, "Train", "bigram.train", ("train",), type="primary", icon=":material/play_arrow:"
     )
+    _refusal_notice(state)
     area = st.container()
     run = state.net_for(words.key, n)
     # A first visit (or new words) trains once by itself, so the comparison below is there.
@@ -68,17 +71,66 @@ def neural_column(state: BigramState, words: WordSet, n: int, fit: CountsFit) ->
     return run
 
 
+def _refusal_notice(state: BigramState) -> None:
+    refusal = state.refusal
+    if refusal is None or refusal.settings != tuple(sorted(SETTINGS.values.items())):
+        return
+    st.warning(refusal.text(), icon=":material/timer_off:")
+    fit = refusal.steps_that_fit
+    if fit:
+        BigramState.button(
+            st,
+            f"Train {fit:,} steps instead",
+            "bigram.fit-budget",
+            ("fit-budget", fit),
+            icon=":material/play_arrow:",
+        )
+
+
+def _wait_for_turn(state: BigramState, area) -> None:
+    """Wait, showing the place in the line, until this training may run. Any click reruns
+    the page (Streamlit stops this loop at its next redraw) and the next run waits on with
+    the same ticket; "Leave the line" gives it up."""
+    turns = training_turns()
+    box, offered = area.empty(), False
+    while True:
+        place = turns.place(state.ticket) if state.ticket is not None else None
+        if place is None:  # no ticket yet, or dropped after a long silence
+            state.ticket = turns.join()
+            continue
+        if place.training:
+            box.empty()
+            return
+        if not offered:
+            BigramState.button(area, "Leave the line", "bigram.leave-line", ("leave-line",))
+            offered = True
+        with box.container():
+            draw_waiting(place, "press Leave the line to stop waiting")
+        time.sleep(0.5)
+
+
 def _train(state: BigramState, words: WordSet, n: int, area) -> NeuralRun | None:
-    """Train with the current settings; the run (kept and logged), or None after showing why
-    not. The user's previous run is kept either way."""
+    """Train with the current settings if the press fits the budget, once it is this
+    training's turn; the run (kept and logged), or None after showing why not. The user's
+    previous run is kept either way."""
+    estimate = training_estimate(words, n, SETTINGS.values)
+    what = f"{estimate.steps:,} steps of this net on {words.training_words}"
+    state.refusal = refuse_if_over(what, estimate, tuple(sorted(SETTINGS.values.items())))
+    if state.refusal is not None:
+        _refusal_notice(state)
+        return None
+    _wait_for_turn(state, area)
     try:
-        run = train(words, n, SETTINGS.values, area)
+        run = train(words, n, SETTINGS.values, area, budget=press_budget())
     except TrainingDiverged as error:
         area.error(f"{literal(str(error))} Your previous run is kept.", icon=":material/warning:")
         return None
     except ValueError as error:
         area.error(f"The net could not be trained: {literal(str(error))}", icon=":material/error:")
         return None
+    finally:
+        training_turns().leave(state.ticket)  # done, failed, or stopped by a rerun
+        state.ticket = None
     if run.method == "engine":
         state.engine_pace = run.seconds_per_step
     state.keep_net(run)
@@ -147,6 +199,13 @@ def _describe_run(run: NeuralRun, words: WordSet, n: int, fit: CountsFit) -> Non
     elif wanted_settings(n) != run.settings():
         st.caption(
             f"Shown: the run with {describe_training(run)}. Press Train to use the new settings."
+        )
+    if run.stopped_early:
+        st.warning(
+            f"Stopped after {len(run.model.loss_history):,} of {run.steps:,} steps: this press "
+            "used its share of the server's time (the server was slower than the estimate). "
+            "What it trained is shown; fewer steps finish within the share.",
+            icon=":material/timer_off:",
         )
     gap = run.nll["train"] - fit.nll["train"]
     if run.source:

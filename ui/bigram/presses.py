@@ -12,12 +12,21 @@ from ui.bigram.lecture import LECTURE_RUN
 from ui.bigram.settings import SETTINGS
 from ui.bigram.state import BigramState
 from ui.bigram.words import UPLOADER_KEY
+from ui.sharing import training_turns
 
 
 def apply_presses(state: BigramState) -> None:
     for press in state.take_presses():
+        state.refusal = None  # a press answers the last refusal, whatever it was
         if press.name == "train":
             state.train_requested = True  # the net's panel trains, then clears it
+        elif press.name == "fit-budget":
+            SETTINGS.set("steps", press.args[0])
+            state.train_requested = True
+        elif press.name == "leave-line":
+            state.train_requested = False
+            training_turns().leave(state.ticket)
+            state.ticket = None
         elif press.name == "lecture":
             SETTINGS.update(LECTURE_RUN)
             state.train_requested = True

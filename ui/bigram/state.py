@@ -9,6 +9,7 @@ from ui.bigram.data import WordChoice
 from ui.bigram.training import ENGINE_STEP_ESTIMATE, NeuralRun
 from ui.charts import SpecCache
 from ui.runlog import RunLog
+from ui.sharing import Refusal
 from ui.state import PageState
 
 NETS_KEPT = 6  # trained nets kept per user (one per word list and n)
@@ -21,6 +22,8 @@ class BigramState(PageState):
     # This user's trained (or loaded) nets, by (word list key, n), the newest last.
     nets: dict[tuple[str, int], NeuralRun] = field(default_factory=dict)
     train_requested: bool = False  # Train was pressed and the net is not trained yet
+    ticket: int | None = None  # the training's place in the server's line (ui/sharing.py)
+    refusal: Refusal | None = None  # the last Train refused as over budget
     auto_trained: tuple[str, int] | None = None  # the words and n a first visit trained
     engine_pace: float | None = None  # seconds per step of this user's last engine run
     run_log: RunLog = field(default_factory=RunLog)

@@ -16,10 +16,11 @@ from typing import Any
 
 from engine.value import paused_gc
 from models.ngram import NeuralNGram, TrainingDiverged
+from serving.budget import CostEstimate
 from ui.bigram.curves import loss_curves
 from ui.bigram.data import WordSet, split_nlls
 from ui.bigram.settings import SETTINGS
-from ui.cache import shared_resource
+from ui.cache import shared_data, shared_resource
 from ui.charts import described
 
 # Seconds per engine step before this user has trained with it (benchmarks/ngram_engine.py
@@ -81,6 +82,7 @@ class NeuralRun:
     torch_twin: TorchTwin | None = None  # engine runs: the same run with torch
     source: str = ""  # the file an imported net came from
     ident: str = ""  # names this run in the page's chart cache
+    stopped_early: bool = False  # it used its press's CPU budget before its last step
 
     def __post_init__(self) -> None:
         self.ident = self.ident or uuid.uuid4().hex
@@ -150,7 +152,36 @@ class Progress:
         self.live.empty()
 
 
-def train(words: WordSet, n: int, values: dict[str, Any], area: Any) -> NeuralRun:
+def training_estimate(words: WordSet, n: int, values: dict[str, Any]) -> CostEstimate:
+    """What a press of Train would cost with these settings (the engine's run includes the
+    torch run it is compared with)."""
+    method = effective_method(values["method"], n)
+    try:
+        fixed, per_step = step_cost(words.key, n, method, _words=words)
+        if method == "engine":
+            twin_fixed, twin_step = step_cost(words.key, n, "torch", _words=words)
+            fixed, per_step = fixed + twin_fixed, per_step + twin_step
+    except (TrainingDiverged, ValueError):
+        # No estimate (and none cached): the real run shows why it cannot train, and its
+        # budget still binds.
+        fixed, per_step = 0.0, 0.0
+    return CostEstimate(per_step, values["steps"], fixed)
+
+
+@shared_data(max_entries=128)
+def step_cost(data_key: str, n: int, method: str, _words: WordSet) -> tuple[float, float]:
+    """(setup, one step) in CPU seconds for a net on these words, from two short probe runs
+    (2 and 10 steps; the setup is what they share; the first steps are cheaper than the
+    rest, so 1 against 4 came out 30% low). `_words` is named by data_key."""
+    short = fit_run(_words, n, 0, 0.1, 2, 0.0, method=method).cpu_seconds
+    longer = fit_run(_words, n, 0, 0.1, 10, 0.0, method=method).cpu_seconds
+    per_step = max((longer - short) / 8, longer / 10 * 0.05)
+    return max(short - per_step, 0.0), per_step
+
+
+def train(
+    words: WordSet, n: int, values: dict[str, Any], area: Any, budget: float = math.inf
+) -> NeuralRun:
     """Train a fresh net, with a progress bar and a live loss curve drawn in `area` (when it
     is not a shared run). With the engine, torch's fast path then trains the same net (a
     fraction of a second) for the comparison of the two. Raises TrainingDiverged or
@@ -158,16 +189,17 @@ def train(words: WordSet, n: int, values: dict[str, Any], area: Any) -> NeuralRu
     settings = (values["seed"], values["lr"], values["steps"], values["reg"])
     method = effective_method(values["method"], n)
     if method == "torch" and words.shared:
-        return shared_torch_run(words.key, n, *settings, _words=words)
+        return shared_torch_run(words.key, n, *settings, budget, _words=words)
     # Each redraw of the live curve costs ~15 ms: one every quarter second, so a training of
     # a fraction of a second (torch on a small upload) spends nothing on it.
     progress = Progress(area, values["steps"], every=values["steps"], seconds=0.25)
     try:
-        run = fit_run(words, n, *settings, method=method, progress=progress)
+        run = fit_run(words, n, *settings, method=method, progress=progress, budget=budget)
     finally:
         progress.clear()
-    if method == "engine":
-        run.torch_twin = torch_twin(words, n, *settings)
+    if method == "engine":  # torch trains as many steps as the engine did (all, unless stopped)
+        seed, lr, _, reg = settings
+        run.torch_twin = torch_twin(words, n, seed, lr, len(run.model.loss_history), reg)
     return run
 
 
@@ -181,19 +213,32 @@ def fit_run(
     *,
     method: str,
     progress: Progress | None = None,
+    budget: float = math.inf,
 ) -> NeuralRun:
     """A fresh net trained on the training split, with its NLL on every split. The time it
-    took leaves out the progress redraws. Raises TrainingDiverged or ValueError."""
+    took leaves out the progress redraws. Training stops once it has used `budget` CPU
+    seconds (the run says so). Raises TrainingDiverged or ValueError."""
     model = NeuralNGram(n=n, seed=seed, vocab=words.vocab)
     dev = words.splits.dev
     start = Elapsed.now()
+    stopped = []
+
+    def on_step(step: int, loss: float) -> bool:
+        if progress is not None:
+            progress(step, loss)
+        drawing = progress.drawing.cpu if progress is not None else 0.0
+        if time.thread_time() - start.cpu - drawing >= budget and step + 1 < steps:
+            stopped.append(step)
+            return False
+        return True
+
     model.fit(
         words.splits.train,
         steps=steps,
         lr=lr,
         reg=reg,
         method=FIT_METHODS[method],
-        on_step=progress,
+        on_step=on_step,
         eval_words={"dev": dev} if dev else None,
     )
     took = Elapsed.now() - start
@@ -211,6 +256,7 @@ def fit_run(
         split_nlls(model, words.splits),
         method=method,
         cpu_seconds=took.cpu,
+        stopped_early=bool(stopped),
     )
 
 
@@ -231,7 +277,14 @@ def torch_twin(words: WordSet, n: int, seed: int, lr: float, steps: int, reg: fl
 
 @shared_resource(max_entries=32)
 def shared_torch_run(
-    data_key: str, n: int, seed: int, lr: float, steps: int, reg: float, _words: WordSet
+    data_key: str,
+    n: int,
+    seed: int,
+    lr: float,
+    steps: int,
+    reg: float,
+    budget: float,
+    _words: WordSet,
 ) -> NeuralRun:
     """A torch run on built-in names, trained once for everyone who asks for these settings.
 
@@ -240,4 +293,4 @@ def shared_torch_run(
     (tests/test_session_isolation.py checks). A diverging run raises, and Streamlit keeps
     nothing.
     """
-    return fit_run(_words, n, seed, lr, steps, reg, method="torch")
+    return fit_run(_words, n, seed, lr, steps, reg, method="torch", budget=budget)

@@ -54,7 +54,11 @@ def draw_controls() -> None:
 def draw_buttons(state: MlpState) -> None:
     run, values = state.run, SETTINGS.values
     training = state.training
-    resume = run is not None and run.status == "paused" and not settings_changed(run, values)
+    resume = (
+        run is not None
+        and run.status in {"paused", "stopped"}
+        and not settings_changed(run, values)
+    )
     buttons = (
         ("Resume" if resume else "Train", "train", ":material/play_arrow:", training, None),
         ("Pause", "pause", ":material/pause:", not training, None),
@@ -92,6 +96,18 @@ def draw_buttons(state: MlpState) -> None:
 def draw_notices(state: MlpState) -> None:
     if state.settings_error:
         st.error(state.settings_error, icon=":material/error:")
+    refusal = state.refusal
+    if refusal is not None and refusal.settings == tuple(sorted(SETTINGS.values.items())):
+        st.warning(refusal.text(), icon=":material/timer_off:")
+        fit = refusal.steps_that_fit
+        if fit:
+            MlpState.button(
+                st,
+                f"Train {fit:,} steps instead",
+                "mlp.fit-budget",
+                ("fit-budget", fit),
+                icon=":material/play_arrow:",
+            )
     run = state.run
     if settings_changed(run, SETTINGS.values):
         st.info(

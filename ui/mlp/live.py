@@ -38,6 +38,7 @@ from ui.mlp.charts import (
 from ui.mlp.run import settle
 from ui.mlp.settings import DEMO_PRINTED, SETTINGS, architecture, is_demo
 from ui.mlp.state import MlpState, TrainingRun
+from ui.sharing import draw_waiting, training_turns
 from ui.text import in_code, literal
 
 # Each live update trains at most this many steps or this long (a slow network still redraws
@@ -46,18 +47,34 @@ STEPS_PER_UPDATE = 10
 CHUNK_SECONDS = 0.25
 RUN_SECONDS = 1.0  # live updates per script run: up to about this long
 TICK_SECONDS = 0.05  # how soon the browser asks for the next chunk
+WAIT_TICK_SECONDS = 1.0  # how often a run waiting for its turn asks whether it has come
 STATUS_WORDS = {
     "ready": "not trained yet",
     "training": "training",
     "paused": "paused",
     "done": "finished",
     "diverged": "stopped: diverged",
+    "stopped": "stopped: used this press's share of the server",
 }
 
 
 def live_view(state: MlpState) -> None:
     """The run's progress, charts and graph; while training, trains and redraws in chunks."""
-    st.fragment(run_every=TICK_SECONDS if state.training else None)(_live_body)()
+    tick = None
+    if state.training:
+        tick = TICK_SECONDS if has_turn(state.run) else WAIT_TICK_SECONDS
+    st.fragment(run_every=tick)(_live_body)()
+
+
+def has_turn(run: TrainingRun) -> bool:
+    """Whether the training run may train now (checking in with the server's line; a run
+    dropped from it, after a long silence, joins again at the end)."""
+    turns = training_turns()
+    place = turns.place(run.ticket) if run.ticket is not None else None
+    if place is None:
+        run.ticket = turns.join()
+        place = turns.place(run.ticket)
+    return place.training
 
 
 def _live_body() -> None:
@@ -66,6 +83,14 @@ def _live_body() -> None:
     if run is None:
         return
     was_training = run.status == "training"
+    if was_training and not has_turn(run):
+        run.waiting = True
+        draw_waiting(training_turns().place(run.ticket), "press Pause to leave the line")
+        draw_run(run)
+        return
+    if run.waiting:  # its turn has come: a full run sets the fragment's faster timer
+        run.waiting = False
+        st.rerun()
     view = st.empty()
     # The graph and the weights are computed only while their expander is open.
     graph_box = st.expander(
@@ -124,7 +149,8 @@ def status_text(run: TrainingRun) -> str:
             f"Train starts a new run of {trainer.config.steps} steps from the seed's weights."
         )
     rate = f" · {run.steps_per_second:.0f} steps/s" if run.steps_per_second is not None else ""
-    text = f"Step {trainer.steps_done} of {trainer.config.steps} · {STATUS_WORDS[run.status]}"
+    status = "waiting for its turn" if run.waiting else STATUS_WORDS[run.status]
+    text = f"Step {trainer.steps_done} of {trainer.config.steps} · {status}"
     text += rate
     compute = trainer.compute_seconds
     if trainer.steps_done and compute > 0:

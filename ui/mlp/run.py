@@ -7,14 +7,18 @@ run, before the widgets are drawn.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 
 from data.toy2d import Dataset, make_dataset, train_test_split
 from models.mlp_training import Trainer
+from serving.budget import CostEstimate, probe_seconds_per_step
 from ui.cache import shared_data
 from ui.mlp.charts import curve_frames
 from ui.mlp.settings import DEMO_PRESET, RUN_KEYS, SETTINGS, RunSpec, run_description, spec_from
 from ui.mlp.state import ImportedNetwork, MlpState, TrainingRun
+from ui.sharing import press_budget, refuse_if_over, training_turns
 
 
 @shared_data(max_entries=64)
@@ -27,6 +31,28 @@ def load_split(
         return data, Dataset(data.name, (), ())
     data = make_dataset(dataset, points, noise, data_seed)
     return train_test_split(data, test_fraction, data_seed)
+
+
+@shared_data(max_entries=256)
+def seconds_per_step(spec: RunSpec) -> float:
+    """CPU seconds of one training step with these settings, measured on a throwaway trainer
+    (the least of two steps). Everything that shapes a step's cost (network, data size,
+    batch, loss) is in the spec; the number of steps is not, so one probe serves them all."""
+    probe = replace(spec, config=replace(spec.config, steps=2))
+    train, test = load_split(
+        probe.dataset, probe.points, probe.noise, probe.data_seed, probe.test_fraction
+    )
+    trainer = Trainer(probe.config, train.X, train.y, test.X, test.y)
+    return probe_seconds_per_step(lambda: trainer.step(1))
+
+
+def training_estimate(run: TrainingRun) -> CostEstimate:
+    """What training the rest of this run would cost (all of it, when it starts over)."""
+    trainer = run.trainer
+    left = trainer.config.steps if trainer.finished else trainer.config.steps - trainer.steps_done
+    return CostEstimate(
+        seconds_per_step(replace(run.spec, config=replace(run.spec.config, steps=1))), left
+    )
 
 
 def new_run(spec: RunSpec, values: dict) -> TrainingRun:
@@ -85,9 +111,10 @@ def log_run(state: MlpState, run: TrainingRun) -> None:
 
 
 def settle(state: MlpState, run: TrainingRun) -> None:
-    """After some training: log the run if it has just ended."""
+    """After some training: log the run if it has just ended, and give its turn back."""
     if run.settle():
         log_run(state, run)
+    end_turn(run)
 
 
 def current_run(state: MlpState, *, restart: bool = False) -> TrainingRun | None:
@@ -115,8 +142,13 @@ def apply_presses(state: MlpState) -> None:
     """Carry out the page's presses, before its widgets are drawn (see ui/state.py)."""
     from ui.mlp.files import read_network_file  # files.py draws with run.py's helpers
 
+    previous = state.run
     for press in state.take_presses():
-        if press.name == "demo":
+        state.refusal = None  # a press answers the last refusal, whatever it was
+        if press.name == "fit-budget":
+            SETTINGS.set("steps", press.args[0])
+            start_training(state)
+        elif press.name == "demo":
             SETTINGS.update(DEMO_PRESET)
             start_training(state)
         elif press.name == "train":
@@ -150,9 +182,25 @@ def apply_presses(state: MlpState) -> None:
                 from models.mlp_torch import compare_with_torch  # torch loads only when asked
 
                 run.torch_check = compare_with_torch(run.trainer)
+    end_turn(previous)
+    end_turn(state.run)
 
 
 def start_training(state: MlpState) -> None:
+    """Start (or go on with) the run, if its cost fits the budget; it then joins the line."""
     run = current_run(state, restart=True)
-    if run is not None and not state.training:
-        run.start()
+    if run is None or state.training:
+        return
+    estimate = training_estimate(run)
+    what = f"{estimate.steps:,} steps of this network on {len(run.train):,} points"
+    state.refusal = refuse_if_over(what, estimate, tuple(sorted(SETTINGS.values.items())))
+    if state.refusal is None:
+        run.start(press_budget())
+        run.ticket = training_turns().join()
+
+
+def end_turn(run: TrainingRun | None) -> None:
+    """Give the run's place in the line back once it no longer trains."""
+    if run is not None and run.ticket is not None and run.status != "training":
+        training_turns().leave(run.ticket)
+        run.ticket = None

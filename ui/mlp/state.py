@@ -3,6 +3,7 @@ network last read from a file."""
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field
 from typing import ClassVar
@@ -10,8 +11,10 @@ from typing import ClassVar
 from data.toy2d import Dataset
 from models.mlp import MLP
 from models.mlp_training import Trainer
+from serving.budget import CpuMeter, describe_seconds
 from ui.mlp.settings import RunSpec
 from ui.runlog import RunLog
+from ui.sharing import Refusal
 from ui.state import PageState
 
 
@@ -33,7 +36,7 @@ class TrainingRun:
     train: Dataset
     test: Dataset
     trainer: Trainer
-    status: str = "ready"  # ready, training, paused, done, diverged, imported
+    status: str = "ready"  # ready, training, paused, stopped (budget), done, diverged, imported
     clock_start: float = 0.0  # wall clock and step when training last (re)started
     step_start: int = 0
     steps_per_second: float | None = None  # wall clock, drawing and waiting included
@@ -41,6 +44,10 @@ class TrainingRun:
     notes: list[str] = field(default_factory=list)
     logged: bool = False  # in the compare-runs log since it last ended
     imported: str | None = None  # the file the weights came from, for an imported network
+    ticket: int | None = None  # its place in the server's line of trainings (ui/sharing.py)
+    waiting: bool = False  # it was waiting for its turn at the last redraw
+    budget: float = math.inf  # CPU seconds this press may use, and what it used so far
+    meter: CpuMeter = field(default_factory=CpuMeter)
 
     @property
     def untouched(self) -> bool:
@@ -52,10 +59,13 @@ class TrainingRun:
         self.trainer.reset()
         self.torch_check, self.logged = None, False
 
-    def start(self) -> None:
+    def start(self, budget: float = math.inf) -> None:
         if self.trainer.finished:
             self.restart()
+        elif self.status == "stopped":
+            self.logged = False  # going on: log it again when it ends
         self.status = "training"
+        self.budget, self.meter = budget, CpuMeter()
         self.clock_start, self.step_start = time.perf_counter(), self.trainer.steps_done
 
     def settle(self) -> bool:
@@ -65,17 +75,25 @@ class TrainingRun:
             self.status = "diverged"
         elif self.trainer.finished:
             self.status = "done"
-        ended = self.status in {"done", "diverged"} and not self.logged
+        ended = self.status in {"done", "diverged", "stopped"} and not self.logged
         self.logged = self.logged or ended
         return ended
 
     def advance(self, seconds: float, max_steps: int) -> None:
         """Train for about `seconds` or `max_steps` steps and update the measured rate (then
         `settle` says whether the run ended)."""
-        self.trainer.run_for(seconds, max_steps)
+        left = self.budget - self.meter.seconds
+        self.meter.measure(lambda: self.trainer.run_for(min(seconds, left), max_steps))
         elapsed = time.perf_counter() - self.clock_start
         if elapsed > 0:
             self.steps_per_second = (self.trainer.steps_done - self.step_start) / elapsed
+        if self.meter.over(self.budget) and not self.trainer.finished:
+            self.status = "stopped"
+            self.notes.append(
+                f"Stopped at step {self.trainer.steps_done:,}: this press used its "
+                f"{describe_seconds(self.budget)} of the server's time (the server was slower "
+                "than the estimate). What it trained is kept; press Train to go on."
+            )
 
 
 @dataclass
@@ -86,6 +104,7 @@ class MlpState(PageState):
     # The last file chosen in the uploader: (file id, "error" or "success", message).
     file_message: tuple[str, str, str] | None = None
     settings_error: str | None = None  # why the settings make no network, if they do not
+    refusal: Refusal | None = None  # the last press refused as over budget
 
     @property
     def training(self) -> bool:
