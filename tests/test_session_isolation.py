@@ -237,3 +237,41 @@ def test_two_students_with_their_own_formulas_see_their_own_graphs():
     assert "b=4" not in setting_value(b, NEURON_SETTINGS, "vars")
     assert len(shared("parsed")) >= 3  # the lecture's, A's and B's formulas, parsed once each
     assert not cache.mutated_resources()
+
+
+def test_a_class_pressing_the_demo_shares_one_training_and_each_sees_it_step_by_step():
+    """Three students press micrograd's demo: the run is trained once (one shared recording)
+    and each session replays it at its own pace; at every redraw a student's weights are
+    those of the same run trained alone to that step, and the ends match micrograd's figures."""
+    from ui.mlp.settings import DEMO_PRESET
+
+    students = [open_page("pages/mlp.py") for _ in range(3)]
+    for at in students:
+        at.button(key="mlp.demo").click().run()
+        ok(at)
+    spec = spec_from({key: s.default for key, s in MLP_SETTINGS.settings.items()} | DEMO_PRESET)
+    train, test = load_split(
+        spec.dataset, spec.points, spec.noise, spec.data_seed, spec.test_fraction
+    )
+    alone = Trainer(spec.config, train.X, train.y, test.X, test.y)
+    weights_alone = [alone.model.get_weights()]
+    while not alone.finished:
+        alone.step(1)
+        weights_alone.append(alone.model.get_weights())
+    for _ in range(80):  # each student's page redraws in turn, as their browsers ask
+        training = [at for at in students if page_state(at, MlpState).run.status == "training"]
+        if not training:
+            break
+        for at in training:
+            at.run()
+            ok(at)
+            trainer = page_state(at, MlpState).run.trainer
+            assert trainer.model.get_weights() == weights_alone[trainer.steps_done]
+    assert len(shared("shared_recording")) == 1  # trained once for the three
+    runs = [page_state(at, MlpState).run for at in students]
+    for run in runs:
+        assert run.status == "done"
+        assert run.trainer.history == alone.history  # every step's record, exactly
+        assert run.trainer.history[99].loss == 0.010978370135492717  # micrograd's demo
+    assert len({id(run.trainer.model) for run in runs}) == 3  # each has their own network
+    assert not cache.mutated_resources()

@@ -8,13 +8,15 @@ run, before the widgets are drawn.
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 
 import pandas as pd
 
 from data.toy2d import Dataset, make_dataset, train_test_split
+from models.mlp_replay import Recording, record, recordable
 from models.mlp_training import Trainer
 from serving.budget import CostEstimate, probe_seconds_per_step
-from ui.cache import shared_data
+from ui.cache import shared_data, shared_resource
 from ui.mlp.charts import curve_frames
 from ui.mlp.settings import DEMO_PRESET, RUN_KEYS, SETTINGS, RunSpec, run_description, spec_from
 from ui.mlp.state import ImportedNetwork, MlpState, TrainingRun
@@ -31,6 +33,21 @@ def load_split(
         return data, Dataset(data.name, (), ())
     data = make_dataset(dataset, points, noise, data_seed)
     return train_test_split(data, test_fraction, data_seed)
+
+
+# A Train press estimated at most this many CPU seconds (micrograd's demo: about 1.3 s) is
+# trained once for everyone who presses it with the same settings, and replayed to each.
+SHARE_SECONDS = 5.0
+
+
+@shared_resource(max_entries=16)
+def shared_recording(spec: RunSpec) -> Recording:
+    """The run these settings make, trained once for the process (seeded, so every session
+    would train exactly these steps) and read-only afterwards."""
+    train, test = load_split(
+        spec.dataset, spec.points, spec.noise, spec.data_seed, spec.test_fraction
+    )
+    return record(Trainer(spec.config, train.X, train.y, test.X, test.y))
 
 
 @shared_data(max_entries=256)
@@ -168,7 +185,10 @@ def apply_presses(state: MlpState) -> None:
             if run is not None and not state.training:
                 if run.trainer.finished:
                     run.restart()
-                run.trainer.step(1)
+                if run.replay is not None:
+                    run.replay_steps(1)
+                else:
+                    run.trainer.step(1)
                 run.status = "paused"
                 settle(state, run)
         elif press.name == "reset":
@@ -195,6 +215,10 @@ def start_training(state: MlpState) -> None:
     what = f"{estimate.steps:,} steps of this network on {len(run.train):,} points"
     state.refusal = refuse_if_over(what, estimate, tuple(sorted(SETTINGS.values.items())))
     if state.refusal is None:
+        shared = estimate.seconds <= SHARE_SECONDS and run.imported is None
+        run.replay = (
+            partial(shared_recording, run.spec) if shared and recordable(run.trainer) else None
+        )
         run.start(press_budget())
         run.ticket = training_turns().join()
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import ClassVar
 
 from data.toy2d import Dataset
 from models.mlp import MLP
+from models.mlp_replay import Recording, replay_to
 from models.mlp_training import Trainer
 from serving.budget import CpuMeter, describe_seconds
 from ui.mlp.settings import RunSpec
@@ -48,6 +50,9 @@ class TrainingRun:
     waiting: bool = False  # it was waiting for its turn at the last redraw
     budget: float = math.inf  # CPU seconds this press may use, and what it used so far
     meter: CpuMeter = field(default_factory=CpuMeter)
+    # A run the class shares: its steps come from one recording (ui/mlp/run.py), not from
+    # training in this session. Set when its Train press fits the sharing limit.
+    replay: Callable[[], Recording] | None = None
 
     @property
     def untouched(self) -> bool:
@@ -79,11 +84,20 @@ class TrainingRun:
         self.logged = self.logged or ended
         return ended
 
+    def replay_steps(self, count: int) -> None:
+        """Show `count` more steps of the shared recording (made by the first session that
+        asks, which pays its CPU; the others wait for it and pay nothing)."""
+        recording = self.meter.measure(self.replay)
+        replay_to(self.trainer, recording, self.trainer.steps_done + count)
+
     def advance(self, seconds: float, max_steps: int) -> None:
         """Train for about `seconds` or `max_steps` steps and update the measured rate (then
         `settle` says whether the run ended)."""
         left = self.budget - self.meter.seconds
-        self.meter.measure(lambda: self.trainer.run_for(min(seconds, left), max_steps))
+        if self.replay is not None:
+            self.replay_steps(max_steps)
+        else:
+            self.meter.measure(lambda: self.trainer.run_for(min(seconds, left), max_steps))
         elapsed = time.perf_counter() - self.clock_start
         if elapsed > 0:
             self.steps_per_second = (self.trainer.steps_done - self.step_start) / elapsed
