@@ -93,7 +93,10 @@ def test_a_run_that_overshoots_stops_at_the_budget(monkeypatch):
     assert training_turns().waiting() == 0
 
 
-def test_a_training_waits_while_every_slot_is_taken():
+def test_a_training_waits_while_every_slot_is_taken(monkeypatch):
+    import ui.bigram.network
+
+    monkeypatch.setattr(ui.bigram.network, "SHARE_SECONDS", 0.0)  # a short shared run skips
     turns = training_turns()
     others = [turns.join() for _ in range(turns.slots)]
     freed = threading.Timer(1.5, lambda: [turns.leave(t) for t in others])

@@ -87,8 +87,12 @@ def test_a_run_that_overshoots_its_estimate_stops_at_the_budget_and_keeps_its_st
 
 
 @pytest.fixture
-def busy_server():
-    """Every training slot taken by other students (tickets nobody will check in)."""
+def busy_server(monkeypatch):
+    """Every training slot taken by other students (tickets nobody will check in); the runs
+    here are short, and would be shared and replayed without a turn: sharing is off."""
+    import ui.mlp.run
+
+    monkeypatch.setattr(ui.mlp.run, "SHARE_SECONDS", 0.0)
     turns = training_turns()
     others = [turns.join() for _ in range(turns.slots)]
     yield turns, others
@@ -135,3 +139,17 @@ def test_fifty_presses_in_a_row_take_one_place(busy_server):
     assert turns.waiting() == 1
     at.button(key="mlp.pause").click().run()
     assert turns.waiting() == 0
+
+
+def test_a_shared_run_needs_no_turn(busy_server):
+    """Micrograd's demo pressed on a busy server: trained once, replayed without waiting."""
+    import ui.mlp.run
+    from ui.sharing import SHARE_SECONDS
+
+    ui.mlp.run.SHARE_SECONDS = SHARE_SECONDS  # (monkeypatch restores the fixture's value)
+    turns, _ = busy_server
+    at = page_with_link({})
+    at.button(key="mlp.demo").click().run()
+    run = the_run(at)
+    assert run.replay is not None and run.ticket is None and not run.waiting
+    assert run.trainer.steps_done > 0 and turns.waiting() == 0

@@ -17,6 +17,11 @@ import streamlit as st
 from serving.budget import CostEstimate, describe_seconds, press_budget_seconds
 from serving.turns import Place, TrainingTurns, default_slots
 
+# A press estimated under this many CPU seconds whose result is shared (trained once for
+# every session that asks for the same settings) skips the line: micrograd's demo (~1.3 s)
+# pressed by a class, the Bigram page's torch runs on built-in names.
+SHARE_SECONDS = 5.0
+
 
 def press_budget() -> float:
     return press_budget_seconds()

@@ -17,10 +17,22 @@ from ui.bigram.curves import engine_torch_curves, engine_torch_gaps
 from ui.bigram.data import CountsFit, WordSet, format_nll
 from ui.bigram.settings import METHOD_LABELS, SETTINGS, ngram_word
 from ui.bigram.state import BigramState
-from ui.bigram.training import NeuralRun, train, training_estimate, wanted_settings
+from ui.bigram.training import (
+    NeuralRun,
+    effective_method,
+    train,
+    training_estimate,
+    wanted_settings,
+)
 from ui.charts import data_table, described
 from ui.presenter import is_hidden
-from ui.sharing import draw_waiting, press_budget, refuse_if_over, training_turns
+from ui.sharing import (
+    SHARE_SECONDS,
+    draw_waiting,
+    press_budget,
+    refuse_if_over,
+    training_turns,
+)
 from ui.streamlit_private import vega_lite_spec
 from ui.text import literal
 
@@ -119,7 +131,9 @@ def _train(state: BigramState, words: WordSet, n: int, area) -> NeuralRun | None
     if state.refusal is not None:
         _refusal_notice(state)
         return None
-    _wait_for_turn(state, area)
+    shared = words.shared and effective_method(SETTINGS["method"], n) == "torch"
+    if not (shared and estimate.seconds <= SHARE_SECONDS):
+        _wait_for_turn(state, area)  # a short shared run is trained once: it needs no turn
     try:
         run = train(words, n, SETTINGS.values, area, budget=press_budget())
     except TrainingDiverged as error:

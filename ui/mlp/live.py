@@ -69,6 +69,8 @@ def live_view(state: MlpState) -> None:
 def has_turn(run: TrainingRun) -> bool:
     """Whether the training run may train now (checking in with the server's line; a run
     dropped from it, after a long silence, joins again at the end)."""
+    if run.replay is not None:
+        return True  # a shared run is trained once, within SHARE_SECONDS, and replayed
     turns = training_turns()
     place = turns.place(run.ticket) if run.ticket is not None else None
     if place is None:

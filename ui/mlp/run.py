@@ -20,7 +20,7 @@ from ui.cache import shared_data, shared_resource
 from ui.mlp.charts import curve_frames
 from ui.mlp.settings import DEMO_PRESET, RUN_KEYS, SETTINGS, RunSpec, run_description, spec_from
 from ui.mlp.state import ImportedNetwork, MlpState, TrainingRun
-from ui.sharing import press_budget, refuse_if_over, training_turns
+from ui.sharing import SHARE_SECONDS, press_budget, refuse_if_over, training_turns
 
 
 @shared_data(max_entries=64)
@@ -33,11 +33,6 @@ def load_split(
         return data, Dataset(data.name, (), ())
     data = make_dataset(dataset, points, noise, data_seed)
     return train_test_split(data, test_fraction, data_seed)
-
-
-# A Train press estimated at most this many CPU seconds (micrograd's demo: about 1.3 s) is
-# trained once for everyone who presses it with the same settings, and replayed to each.
-SHARE_SECONDS = 5.0
 
 
 @shared_resource(max_entries=16)
@@ -220,7 +215,8 @@ def start_training(state: MlpState) -> None:
             partial(shared_recording, run.spec) if shared and recordable(run.trainer) else None
         )
         run.start(press_budget())
-        run.ticket = training_turns().join()
+        if run.replay is None:  # a replay costs (nearly) nothing: it needs no turn
+            run.ticket = training_turns().join()
 
 
 def end_turn(run: TrainingRun | None) -> None:

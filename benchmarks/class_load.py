@@ -1,0 +1,204 @@
+"""A class on one server, without browsers: Locust students (benchmarks/class_locustfile.py)
+against the app, with the server pinned to one core and Locust to another.
+
+    python -m benchmarks.class_load --users 30 --minutes 3
+    python -m benchmarks.class_load --users 100 --minutes 3 --arrive 10
+
+Prints, per action, Locust's count, failures and p50/p95/max, the bytes sent per action,
+requests answered per second, and the server's CPU (seconds used per second of the run) and
+memory (warm, peak, and after the sessions have gone). Figures go to BENCHMARKS.md ("A class
+on one server, without browsers").
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from benchmarks.streamlit_client import StreamlitStudent
+from tests.browser.harness import REPO_ROOT, free_port
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+
+
+@dataclass
+class ServerSample:
+    cpu_seconds: float
+    rss_mb: float
+
+
+def sample(pid: int) -> ServerSample:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    cpu = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime + stime
+    rss = int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE_SIZE / 2**20
+    return ServerSample(cpu, rss)
+
+
+@dataclass
+class Watcher:
+    """Samples the server's CPU and memory every second while the class runs."""
+
+    pid: int
+    samples: list[tuple[float, ServerSample]] = field(default_factory=list)
+    stop: threading.Event = field(default_factory=threading.Event)
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            self.samples.append((time.monotonic(), sample(self.pid)))
+            self.stop.wait(1.0)
+
+
+def pinned(core: int | None, command: list[str]) -> list[str]:
+    if core is None or not shutil.which("taskset"):
+        return command
+    return ["taskset", "-c", str(core), *command]
+
+
+def start_server(port: int, core: int | None, log: Path, env: dict) -> subprocess.Popen:
+    command = pinned(core, [sys.executable, "-m", "streamlit", "run", "dashboard.py",
+                            "--server.headless", "true", "--server.port", str(port),
+                            "--server.address", "127.0.0.1",
+                            "--browser.gatherUsageStats", "false"])  # fmt: skip
+    with open(log, "wb") as out:
+        return subprocess.Popen(
+            command, cwd=REPO_ROOT, stdout=out, stderr=subprocess.STDOUT, env=env
+        )
+
+
+def wait_for_health(url: str, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise TimeoutError(f"the app at {url} did not become healthy in {timeout:.0f} s")
+
+
+def warm_up(url: str) -> None:
+    """One student first, as a teacher opening the pages before class: shared caches built."""
+    student = StreamlitStudent(url)
+    try:
+        for page in ("", "neuron", "mlp", "bigram"):
+            student.open(page)
+    finally:
+        student.close()
+
+
+def run_locust(url: str, users: int, seconds: int, arrive: float, core: int | None, prefix: Path):
+    rate = max(users / max(arrive, 0.1), 1.0)
+    command = pinned(core, [sys.executable, "-m", "locust", "-f",
+                            str(REPO_ROOT / "benchmarks" / "class_locustfile.py"),
+                            "--headless", "--users", str(users), "--spawn-rate", f"{rate:g}",
+                            "--run-time", f"{seconds}s", "--host", url, "--csv", str(prefix),
+                            "--only-summary", "--stop-timeout", "200", "--exit-code-on-error", "0",
+                            "--loglevel", "WARNING"])  # fmt: skip
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    subprocess.run(command, cwd=REPO_ROOT, env=env, check=True)
+
+
+def read_stats(prefix: Path) -> list[dict]:
+    with open(f"{prefix}_stats.csv", newline="") as file:
+        return list(csv.DictReader(file))
+
+
+def report(rows: list[dict], watcher: Watcher, seconds: float, after_mb: float | None) -> str:
+    lines = [
+        "| page | action | count | failures | p50 s | p95 s | max s | kB per action |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    total = None
+    for row in rows:
+        if row["Name"] == "Aggregated":
+            total = row
+            continue
+        lines.append(
+            f"| {row['Type']} | {row['Name']} | {row['Request Count']} | {row['Failure Count']} "
+            f"| {float(row['50%']) / 1000:.2f} | {float(row['95%']) / 1000:.2f} "
+            f"| {float(row['Max Response Time']) / 1000:.2f} "
+            f"| {float(row['Average Content Size']) / 1000:.0f} |"
+        )
+    first, last = watcher.samples[0], watcher.samples[-1]
+    busy = (last[1].cpu_seconds - first[1].cpu_seconds) / max(last[0] - first[0], 1e-9)
+    peak = max(s.rss_mb for _, s in watcher.samples)
+    lines.append("")
+    if total:
+        lines.append(
+            f"All actions: {total['Request Count']} answered, {total['Failure Count']} failed, "
+            f"{float(total['Requests/s']):.2f} actions/s over {seconds:.0f} s."
+        )
+    lines.append(
+        f"Server: {busy:.2f} cores busy on average; memory warm {first[1].rss_mb:.0f} MB, "
+        f"peak {peak:.0f} MB"
+        + (f", {after_mb:.0f} MB after the sessions expired." if after_mb else ".")
+    )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> str:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--users", type=int, default=30)
+    parser.add_argument("--minutes", type=float, default=3.0)
+    parser.add_argument("--arrive", type=float, default=10.0, help="seconds over which they arrive")
+    parser.add_argument("--server-core", type=int, default=0)
+    parser.add_argument("--locust-core", type=int, default=1)
+    parser.add_argument(
+        "--settle",
+        type=float,
+        default=0.0,
+        help="seconds to wait afterwards for sessions to expire (memory after)",
+    )
+    parser.add_argument("--url", help="a running app instead of starting one")  # fmt: skip
+    args = parser.parse_args(argv)
+    seconds = round(args.minutes * 60)
+    scratch = Path(tempfile.mkdtemp(prefix="class-load-"))
+    server, url = None, args.url
+    env = {**os.environ, "STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL": "10"} if args.settle else dict(os.environ)  # fmt: skip
+    try:
+        if url is None:
+            port = free_port()
+            server = start_server(port, args.server_core, scratch / "server.log", env)
+            url = f"http://127.0.0.1:{port}"
+            wait_for_health(url, 60)
+            warm_up(url)
+        pid = server.pid if server else int(os.environ.get("SERVER_PID", "0"))
+        watcher = Watcher(pid)
+        thread = threading.Thread(target=watcher.run, daemon=True)
+        thread.start()
+        started = time.monotonic()
+        run_locust(url, args.users, seconds, args.arrive, args.locust_core, scratch / "class")
+        took = time.monotonic() - started
+        after = None
+        if args.settle:
+            time.sleep(args.settle)
+            after = sample(pid).rss_mb
+        watcher.stop.set()
+        thread.join()
+        text = (
+            f"{args.users} students arriving within {args.arrive:g} s, {seconds} s of work; "
+            f"server on core {args.server_core}, Locust on core {args.locust_core}\n\n"
+            + report(read_stats(scratch / "class"), watcher, took, after)
+        )
+        print(text)
+        return text
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(10)
+
+
+if __name__ == "__main__":
+    main()

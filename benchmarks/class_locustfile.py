@@ -1,0 +1,162 @@
+"""A class in Locust: each user is a student without a browser (benchmarks/streamlit_client.py)
+who walks the pages as tests/browser/flows.py does, reading 1-3 s between actions.
+
+Run by benchmarks/class_load.py (which pins the server and Locust to their own cores and
+adds the server's CPU and memory), or alone against a running app:
+
+    locust -f benchmarks/class_locustfile.py --headless -u 30 -r 3 -t 3m --host http://127.0.0.1:8501
+
+Each action is one Locust request, named by what the student did ("first visit", "widget
+change", "Train", "sample") and typed by the page; a failure is a script run that ended in an
+error, showed an exception, or was not answered in time. "Train" on the MLP page is timed
+from the press until the live view says the run finished (the fragment's runs included).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+
+import gevent
+from locust import User, between, events, task
+
+from benchmarks.streamlit_client import ProtocolError, RunResult, StreamlitStudent
+
+READ_SECONDS = (1.0, 3.0)
+TRAIN_TIMEOUT = 180.0
+
+
+class ActionFailed(Exception):
+    pass
+
+
+class Student(User):
+    wait_time = between(*READ_SECONDS)
+
+    def on_start(self) -> None:
+        self.student = StreamlitStudent(self.host, timeout=TRAIN_TIMEOUT)
+        self.random = random.Random()  # each student's own draws
+        self.pages = ["neuron", "mlp", "bigram"]
+        self.random.shuffle(self.pages)
+        self.turn = 0
+        self.visited: set[str] = set()
+
+    def on_stop(self) -> None:
+        self.student.close()
+
+    # ---- timing -------------------------------------------------------------------------
+
+    def timed(self, page: str, action: str, do) -> RunResult | None:
+        started = time.perf_counter()
+        result, failure = None, None
+        try:
+            result = do()
+            if isinstance(result, RunResult) and result.exceptions:
+                failure = ActionFailed(f"the page showed an error: {result.exceptions[0][:80]}")
+        except (ProtocolError, ActionFailed, OSError) as error:
+            failure = error
+        except Exception as error:  # noqa: BLE001 - any client error is this action's failure
+            failure = error
+        events.request.fire(
+            request_type=page,
+            name=action,
+            response_time=(time.perf_counter() - started) * 1000,
+            response_length=result.bytes if isinstance(result, RunResult) else 0,
+            exception=failure,
+            context={},
+        )
+        if failure is not None:
+            # A failed step ends this page's flow; the next page starts in a fresh session.
+            self.student.close()
+            self.visited.clear()
+            return None
+        return result
+
+    def read(self) -> None:
+        gevent.sleep(self.random.uniform(*READ_SECONDS))
+
+    def open(self, page: str) -> RunResult | None:
+        action = "page change" if page in self.visited else "first visit"
+        if self.student.socket is None:
+            action = "first visit"
+        self.visited.add(page)
+        return self.timed(page, action, lambda: self.student.open(page))
+
+    # ---- the flows ----------------------------------------------------------------------
+
+    @task
+    def next_page(self) -> None:
+        page = self.pages[self.turn % len(self.pages)]
+        self.turn += 1
+        {"neuron": self.neuron, "mlp": self.mlp, "bigram": self.bigram}[page]()
+
+    def neuron(self) -> None:
+        if self.open("neuron") is None:
+            return
+        self.read()
+        weight = self.random.choice([1.25, 1.5, -2.0, 0.5])
+        if self.timed("neuron", "widget change", lambda: self.change("neuron.w1#exact", weight)):
+            self.read()
+            self.timed("neuron", "widget change", lambda: self.nudge("neuron.w2"))
+
+    def mlp(self) -> None:
+        if self.open("mlp") is None:
+            return
+        self.read()
+        if not self.timed("mlp", "widget change", lambda: self.nudge("mlp.points")):
+            return
+        self.read()
+        steps = self.random.choice([30, 31])
+        if not self.timed("mlp", "widget change", lambda: self.change("mlp.steps", steps)):
+            return
+        self.read()
+        self.timed("mlp", "Train", self.train_mlp)
+
+    def bigram(self) -> None:
+        if self.open("bigram") is None:
+            return
+        self.read()
+        if not self.timed("bigram", "widget change", lambda: self.nudge("bigram.steps")):
+            return
+        self.read()
+        if not self.timed("bigram", "Train", lambda: self.student.press("bigram.train")):
+            return
+        self.read()
+        seed = self.random.randrange(2**31)
+        if self.timed("bigram", "sample", lambda: self.change("bigram.sample_seed", seed)):
+            self.read()
+            self.timed("bigram", "sample", self.walk_on)
+
+    # ---- actions --------------------------------------------------------------------------
+
+    def change(self, key: str, value) -> RunResult:
+        return self.student.change(key, value)
+
+    def nudge(self, key: str) -> RunResult:
+        """Move a slider one step away from the end it is at (as an arrow key would)."""
+        widget = self.student.widget(key)
+        (now,) = widget.value
+        moved = now + widget.step if now + widget.step <= widget.high else now - widget.step
+        return self.student.change(key, [moved])
+
+    def train_mlp(self) -> RunResult:
+        pressed = self.student.press("mlp.train")
+        runs = [pressed, *self.student.follow_fragment(time.monotonic() + TRAIN_TIMEOUT)]
+        if self.student.auto_rerun is not None:
+            raise ActionFailed(f"training had not finished after {TRAIN_TIMEOUT:.0f} s")
+        texts = [text for run in runs for text in run.texts]
+        if not any("finished" in text or "stopped" in text for text in texts):
+            raise ActionFailed("the live view never said the run finished")
+        total = RunResult(bytes=sum(run.bytes for run in runs))
+        total.exceptions = [error for run in runs for error in run.exceptions]
+        return total
+
+    def walk_on(self) -> RunResult:
+        for key in ("bigram.walk-next", "bigram.walk-another"):
+            try:
+                button = self.student.widget(key)
+            except ProtocolError:
+                continue
+            if not button.disabled:
+                return self.student.press(key)
+        raise ActionFailed("neither walk button is on the page")
