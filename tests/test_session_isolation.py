@@ -275,3 +275,38 @@ def test_a_class_pressing_the_demo_shares_one_training_and_each_sees_it_step_by_
         assert run.trainer.history[99].loss == 0.010978370135492717  # micrograd's demo
     assert len({id(run.trainer.model) for run in runs}) == 3  # each has their own network
     assert not cache.mutated_resources()
+
+
+def test_chart_specs_are_built_once_for_the_class_and_never_changed():
+    """Two students open the Bigram page: the second builds no chart (every spec comes from
+    the process's store); drawing them again and again changes none of them."""
+    from ui.charts import SpecStore, shared_specs
+
+    built = []
+    original = SpecStore.get
+
+    def counting_get(self, key, compute):
+        def compute_and_count():
+            built.append(key[0])
+            return compute()
+
+        return original(self, key, compute_and_count)
+
+    SpecStore.get = counting_get
+    try:
+        a = open_page("pages/bigram.py")
+        ok(a)
+        first = list(built)
+        built.clear()
+        b = open_page("pages/bigram.py")
+        ok(b)
+        assert first and built == []  # the second student built nothing
+    finally:
+        SpecStore.get = original
+    before = [cache.fingerprint(value) for value in shared_specs().values()]
+    for at in (a, b, a):
+        at.number_input(key="bigram.sample_seed").set_value(len(before)).run()
+        at.button(key="bigram.walk-next").click().run()
+        ok(at)
+    after = {cache.fingerprint(value) for value in shared_specs().values()}
+    assert set(before) <= after  # (new specs may have joined; none of the old ones changed)

@@ -8,6 +8,8 @@ package (ui/<page>/charts.py).
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -130,26 +132,53 @@ def line_chart(
     return configure_text(chart)
 
 
-class SpecCache:
-    """A page's built chart specs, one per chart name, rebuilt only when their key changes.
+class SpecStore:
+    """Built chart specs (and what they are built from) shared by every session of the
+    process: the least recently used go first once `max_entries` are kept.
 
-    Kept in the page's per-user state, so it stays as small as the page, and nothing a user
-    computes from their own model is shared.
+    A chart's key says everything it is drawn from (a run's ident, a word list's key, the
+    settings), so two students who look at the same thing get the same spec, built once;
+    what one student computes from their own model has a key of its own. Entries are never
+    changed after they are stored (the isolation tests fingerprint them).
     """
 
-    def __init__(self) -> None:
-        self._entries: dict[str, tuple[Any, Any]] = {}
+    def __init__(self, max_entries: int) -> None:
+        self.max_entries = max_entries
+        self._entries: OrderedDict[Any, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Any, compute: Callable[[], Any]) -> Any:
+        with self._lock:
+            if key in self._entries:
+                self._entries.move_to_end(key)
+                return self._entries[key]
+        value = compute()  # outside the lock: two sessions may build the same spec once each
+        with self._lock:
+            self._entries[key] = value
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+        return value
+
+    def values(self) -> list[Any]:
+        with self._lock:
+            return list(self._entries.values())
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def shared_specs() -> SpecStore:
+    """One store per process (cleared with Streamlit's caches). Like the line of trainings,
+    a coordinator that changes by design; the specs in it do not."""
+    return SpecStore(max_entries=256)
+
+
+class SpecCache:
+    """A page's chart specs by chart name, from the process's shared store: rebuilt only when
+    their key changes, and built once for every student who asks for the same key."""
 
     def get(self, name: str, key: Any, compute: Callable[[], Any]) -> Any:
-        """The last value of `compute` for `name`, computed again only when `key` changes
-        (or presenter mode, which sizes charts and their text)."""
-        key = (key, presenting())
-        hit = self._entries.get(name)
-        if hit is not None and hit[0] == key:
-            return hit[1]
-        value = compute()
-        self._entries[name] = (key, value)
-        return value
+        """The value of `compute` for `name` and `key` (and presenter mode, which sizes charts
+        and their text), computed once per process while it is kept."""
+        return shared_specs().get((name, key, presenting()), compute)
 
     def spec(self, name: str, key: Any, build: Callable[[], alt.TopLevelMixin]) -> dict:
         """The Vega-Lite spec of the chart `build()` makes, converted once per key."""
