@@ -107,7 +107,27 @@ def run_locust(url: str, users: int, seconds: int, arrive: float, core: int | No
                             "--only-summary", "--stop-timeout", "200", "--exit-code-on-error", "0",
                             "--loglevel", "WARNING"])  # fmt: skip
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
-    subprocess.run(command, cwd=REPO_ROOT, env=env, check=True)
+    with open(f"{prefix}_locust.log", "wb") as log:
+        subprocess.run(command, cwd=REPO_ROOT, env=env, check=True, stdout=log, stderr=log)
+
+
+def browser_student(url: str, delay: float, core: int | None, report: list[str]) -> None:
+    """One real Chromium student, a while into the class: what a student sees (the flows of
+    tests/browser/flows.py, timed in the browser). Chromium runs on Locust's core."""
+    time.sleep(delay)
+    if core is not None and hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {core})  # this thread and the browser it starts
+    try:
+        from tests.browser.flows import run_flows
+
+        student = run_flows(url)
+    except Exception as error:  # noqa: BLE001 - reported, not fatal to the benchmark
+        report.append(f"Chromium student: could not run ({error})")
+        return
+    lines = ["", "| Chromium student | action | seconds |", "| --- | --- | ---: |"]
+    lines += [f"| {t.page} | {t.action} | {t.seconds:.2f} |" for t in student.timings]
+    lines.append(f"Chromium student errors: {student.errors or 'none'}")
+    report.extend(lines)
 
 
 def read_stats(prefix: Path) -> list[dict]:
@@ -161,7 +181,9 @@ def main(argv: list[str] | None = None) -> str:
         default=0.0,
         help="seconds to wait afterwards for sessions to expire (memory after)",
     )
-    parser.add_argument("--url", help="a running app instead of starting one")  # fmt: skip
+    parser.add_argument("--url", help="a running app instead of starting one")
+    parser.add_argument("--no-browser", action="store_true",
+                        help="leave out the one real Chromium student")  # fmt: skip
     args = parser.parse_args(argv)
     seconds = round(args.minutes * 60)
     scratch = Path(tempfile.mkdtemp(prefix="class-load-"))
@@ -178,8 +200,18 @@ def main(argv: list[str] | None = None) -> str:
         watcher = Watcher(pid)
         thread = threading.Thread(target=watcher.run, daemon=True)
         thread.start()
+        browser_report: list[str] = []
+        chromium = threading.Thread(
+            target=browser_student,
+            args=(url, args.arrive + 20, args.locust_core, browser_report),
+            daemon=True,
+        )
+        if not args.no_browser:
+            chromium.start()
         started = time.monotonic()
         run_locust(url, args.users, seconds, args.arrive, args.locust_core, scratch / "class")
+        if not args.no_browser:
+            chromium.join(timeout=120)
         took = time.monotonic() - started
         after = None
         if args.settle:
@@ -191,6 +223,7 @@ def main(argv: list[str] | None = None) -> str:
             f"{args.users} students arriving within {args.arrive:g} s, {seconds} s of work; "
             f"server on core {args.server_core}, Locust on core {args.locust_core}\n\n"
             + report(read_stats(scratch / "class"), watcher, took, after)
+            + "\n".join(browser_report)
         )
         print(text)
         return text

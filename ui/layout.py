@@ -13,7 +13,7 @@ from typing import Any
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
-from ui import links, presenter, site
+from ui import links, presenter, sharing, site
 from ui.settings import PageSettings
 from ui.streamlit_private import leave_legacy_pages_mode, page_css
 
@@ -37,6 +37,7 @@ def start_page(settings: PageSettings | None, page: site.PageInfo) -> None:
         st.set_page_config(initial_sidebar_state="collapsed")
     st.html(page_css(presenter.presenting()))
     navigation()
+    sharing.moved_notice()
 
 
 def navigation() -> None:

@@ -5,11 +5,14 @@ use them (serving/ has the logic, without Streamlit).
 - `training_turns()`: this process's line of trainings. It is an `st.cache_resource` because
   it must be one object per process, not because it is a cache: unlike the shared caches
   (ui/cache.py), it changes by design, under its own lock.
-- `draw_refusal`: the message for a press over budget, with the nearest settings that fit.
+- `Refusal`: the message for a press over budget, with the nearest settings that fit.
+- `moved_notice`: the note a student gets when their server process went away and the load
+  balancer (deploy/haproxy.cfg) moved them to another one.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 import streamlit as st
@@ -72,3 +75,38 @@ def draw_waiting(place: Place, leave: str) -> None:
         f"{place.describe()} It starts by itself when its turn comes; {leave}.",
         icon=":material/hourglass_top:",
     )
+
+
+# deploy/haproxy.cfg pins each browser to one process with this cookie; each process knows
+# its own name from the environment (deploy/compose.yaml sets it).
+SERVER_COOKIE = "EXPLORER_SERVER"
+SERVER_NAME_VARIABLE = "EXPLORER_SERVER_NAME"
+MOVED_KEY = "site.moved-from"  # this session: the process it was moved from, or ""
+
+
+def moved_from() -> str:
+    """The process this new session's browser was on before, if it was another one (read
+    once, at the session's first run: later the cookie names this process)."""
+    if MOVED_KEY not in st.session_state:
+        here = os.environ.get(SERVER_NAME_VARIABLE, "")
+        before = st.context.cookies.get(SERVER_COOKIE, "") or ""
+        st.session_state[MOVED_KEY] = before if here and before and before != here else ""
+    return st.session_state[MOVED_KEY]
+
+
+def _dismiss_moved_notice() -> None:
+    st.session_state[MOVED_KEY] = ""
+
+
+def moved_notice() -> None:
+    """A plain note, until dismissed, for a student whose process stopped: their settings
+    came back from the page's link, their trained runs and uploads did not."""
+    if not moved_from():
+        return
+    st.info(
+        "The class server moved you to another of its processes (the one you were on "
+        "stopped or restarted). Your settings came back from this page's link; runs you "
+        "trained and files you uploaded stayed behind, so press Train (or upload) again.",
+        icon=":material/sync_alt:",
+    )
+    st.button("Got it", key="site.moved-dismiss", on_click=_dismiss_moved_notice)

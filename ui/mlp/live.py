@@ -25,7 +25,7 @@ from models.mlp_training import (
     point_loss_graph,
     predict_array,
 )
-from ui.charts import chart_height, described, line_chart
+from ui.charts import SpecCache, chart_height, described, line_chart
 from ui.mlp.charts import (
     curve_frames,
     decision_boundary_chart,
@@ -39,6 +39,7 @@ from ui.mlp.run import settle
 from ui.mlp.settings import DEMO_PRINTED, SETTINGS, architecture, is_demo
 from ui.mlp.state import MlpState, TrainingRun
 from ui.sharing import draw_waiting, training_turns
+from ui.streamlit_private import vega_lite_spec
 from ui.text import in_code, literal
 
 # Each live update trains at most this many steps or this long (a slow network still redraws
@@ -63,6 +64,7 @@ def live_view(state: MlpState) -> None:
     tick = None
     if state.training:
         tick = TICK_SECONDS if has_turn(state.run) else WAIT_TICK_SECONDS
+    state.ticking = tick is not None  # the browser will ask for the fragment on a timer
     st.fragment(run_every=tick)(_live_body)()
 
 
@@ -139,8 +141,11 @@ def _live_body() -> None:
                 st.caption("Shown when training pauses or ends.")
             else:
                 draw_chart_tables(run)
-    if was_training and run.status != "training":
-        st.rerun()  # redraw the buttons and stop the fragment's timer
+    if run.status != "training" and state.ticking:
+        # Redraw the buttons and stop the fragment's timer. Not only right after the last
+        # step: on a busy server the fragment run that ended training can be cut short by
+        # the next tick before it gets here, and the timer would tick on forever.
+        st.rerun()
 
 
 def status_text(run: TrainingRun) -> str:
@@ -169,10 +174,15 @@ def draw_run(run: TrainingRun) -> None:
     left, right = st.columns([3, 2])
     with left:
         if trainer.nin == 2:
-            chart = decision_boundary_chart(
-                grid_frame(trainer.model, run.train, run.test), points_frame(run.train, run.test)
+            chart = run_chart(
+                run,
+                "mlp-boundary",
+                lambda: decision_boundary_chart(
+                    grid_frame(trainer.model, run.train, run.test),
+                    points_frame(run.train, run.test),
+                ),
             )
-            st.altair_chart(described(chart, boundary_summary(run)), width="stretch")
+            draw_chart(chart, boundary_summary(run))
             st.caption(
                 "Background: the network's score (blue: predicts +1, orange: predicts -1, "
                 "white: the boundary). Points: class +1 blue circles, class -1 orange squares; "
@@ -188,16 +198,37 @@ def draw_run(run: TrainingRun) -> None:
             st.caption("The loss and accuracy curves appear when training starts.")
             return
         for data, title, height in ((loss_data, "Loss", 200), (accuracy_data, "Accuracy", 160)):
-            chart = line_chart(
-                data,
-                x="step",
-                y="value",
-                series="curve",
-                title=title,
-                y_title=title.lower(),
-                height=chart_height(height),
+            chart = run_chart(
+                run,
+                f"mlp-{title}",
+                lambda data=data, title=title, height=height: line_chart(
+                    data,
+                    x="step",
+                    y="value",
+                    series="curve",
+                    title=title,
+                    y_title=title.lower(),
+                    height=chart_height(height),
+                ),
             )
-            st.altair_chart(described(chart, curves_summary(title, data)), width="stretch")
+            draw_chart(chart, curves_summary(title, data))
+
+
+def run_chart(run: TrainingRun, name: str, build):
+    """The chart `build()` makes of the run as it is now. A shared (replayed) run looks the
+    same at a given step for every student who replays it: its spec is built once and kept
+    in the process's store, so a class pressing the demo costs one drawing per step."""
+    if run.replay is None:
+        return build()
+    key = (run.spec, run.trainer.steps_done)
+    return SpecCache().get(name, key, lambda: vega_lite_spec(build()))
+
+
+def draw_chart(chart, summary: str) -> None:
+    if isinstance(chart, dict):  # a finished spec from the store: Streamlit gets a copy
+        st.vega_lite_chart(spec=described(chart, summary), width="stretch")
+    else:
+        st.altair_chart(described(chart, summary), width="stretch")
 
 
 def boundary_summary(run: TrainingRun) -> str:

@@ -88,6 +88,11 @@ class TrainingRun:
         """Show `count` more steps of the shared recording (made by the first session that
         asks, which pays its CPU; the others wait for it and pay nothing)."""
         recording = self.meter.measure(self.replay)
+        # At the pace the run was trained, so the animation looks as it did for whoever
+        # trained it: wait (no CPU) until the next of these steps is due, at most a chunk.
+        pace = recording.cpu_seconds / max(recording.steps, 1)
+        due = self.clock_start + (self.trainer.steps_done - self.step_start + count) * pace
+        time.sleep(min(max(due - time.perf_counter(), 0.0), 0.25))
         replay_to(self.trainer, recording, self.trainer.steps_done + count)
 
     def advance(self, seconds: float, max_steps: int) -> None:
@@ -119,6 +124,7 @@ class MlpState(PageState):
     file_message: tuple[str, str, str] | None = None
     settings_error: str | None = None  # why the settings make no network, if they do not
     refusal: Refusal | None = None  # the last press refused as over budget
+    ticking: bool = False  # the page's last full run drew the live view with a timer
 
     @property
     def training(self) -> bool:
