@@ -80,16 +80,17 @@ def draw_waiting(place: Place, leave: str) -> None:
 # deploy/haproxy.cfg pins each browser to one process with this cookie; each process knows
 # its own name from the environment (deploy/compose.yaml sets it).
 SERVER_COOKIE = "EXPLORER_SERVER"
+MOVED_COOKIE = "EXPLORER_MOVED_FROM"  # set by HAProxy for 10 minutes when it moved a browser
 SERVER_NAME_VARIABLE = "EXPLORER_SERVER_NAME"
 MOVED_KEY = "site.moved-from"  # this session: the process it was moved from, or ""
 
 
 def moved_from() -> str:
-    """The process this new session's browser was on before, if it was another one (read
-    once, at the session's first run: later the cookie names this process)."""
+    """The process this new session's browser was on before, if HAProxy just moved it here
+    from another one (read once, at the session's first run)."""
     if MOVED_KEY not in st.session_state:
         here = os.environ.get(SERVER_NAME_VARIABLE, "")
-        before = st.context.cookies.get(SERVER_COOKIE, "") or ""
+        before = st.context.cookies.get(MOVED_COOKIE, "") or ""
         st.session_state[MOVED_KEY] = before if here and before and before != here else ""
     return st.session_state[MOVED_KEY]
 
