@@ -47,15 +47,20 @@ def sample(pid: int) -> ServerSample:
 
 @dataclass
 class Watcher:
-    """Samples the server's CPU and memory every second while the class runs."""
+    """Samples the server processes' CPU and memory (summed) every second while the class
+    runs."""
 
-    pid: int
+    pids: list[int]
     samples: list[tuple[float, ServerSample]] = field(default_factory=list)
     stop: threading.Event = field(default_factory=threading.Event)
 
+    def now(self) -> ServerSample:
+        each = [sample(pid) for pid in self.pids]
+        return ServerSample(sum(s.cpu_seconds for s in each), sum(s.rss_mb for s in each))
+
     def run(self) -> None:
         while not self.stop.is_set():
-            self.samples.append((time.monotonic(), sample(self.pid)))
+            self.samples.append((time.monotonic(), self.now()))
             self.stop.wait(1.0)
 
 
@@ -168,6 +173,23 @@ def report(rows: list[dict], watcher: Watcher, seconds: float, after_mb: float |
     return "\n".join(lines)
 
 
+def start_haproxy(apps: list[str], scratch: Path) -> tuple[subprocess.Popen, str]:
+    """deploy/haproxy.cfg in front of `apps` (host:port each), as tests/browser/test_deploy.py
+    runs it."""
+    port = free_port()
+    env = {**os.environ, "HAPROXY_BIND": f"127.0.0.1:{port}"}
+    env |= {f"APP{number}": address for number, address in enumerate(apps, start=1)}
+    config = REPO_ROOT / "deploy" / "haproxy.cfg"
+    with open(scratch / "haproxy.log", "wb") as log:
+        process = subprocess.Popen(
+            ["haproxy", "-db", "-f", str(config)], env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+    url = f"http://127.0.0.1:{port}"
+    wait_for_health(url, 30)
+    time.sleep(2.5)  # every server's first health checks
+    return process, url
+
+
 def main(argv: list[str] | None = None) -> str:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=30)
@@ -176,61 +198,85 @@ def main(argv: list[str] | None = None) -> str:
     parser.add_argument("--server-core", type=int, default=0)
     parser.add_argument("--locust-core", type=int, default=1)
     parser.add_argument(
+        "--processes",
+        type=int,
+        default=0,
+        help="N app processes behind deploy/haproxy.cfg (nothing pinned)",
+    )
+    parser.add_argument(
         "--settle",
         type=float,
         default=0.0,
         help="seconds to wait afterwards for sessions to expire (memory after)",
     )
-    parser.add_argument("--url", help="a running app instead of starting one")
     parser.add_argument("--no-browser", action="store_true",
                         help="leave out the one real Chromium student")  # fmt: skip
     args = parser.parse_args(argv)
     seconds = round(args.minutes * 60)
     scratch = Path(tempfile.mkdtemp(prefix="class-load-"))
-    server, url = None, args.url
-    env = {**os.environ, "STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL": "10"} if args.settle else dict(os.environ)  # fmt: skip
+    env = dict(os.environ)
+    if args.settle:
+        env["STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL"] = "10"
+    balanced = args.processes > 0
+    server_core = None if balanced else args.server_core
+    locust_core = None if balanced else args.locust_core
+    servers, proxy = [], None
     try:
-        if url is None:
+        for number in range(1, max(args.processes, 1) + 1):
             port = free_port()
-            server = start_server(port, args.server_core, scratch / "server.log", env)
-            url = f"http://127.0.0.1:{port}"
-            wait_for_health(url, 60)
-            warm_up(url)
-        pid = server.pid if server else int(os.environ.get("SERVER_PID", "0"))
-        watcher = Watcher(pid)
+            name_env = env | {"EXPLORER_SERVER_NAME": f"app{number}"}
+            servers.append(
+                (start_server(port, server_core, scratch / f"app{number}.log", name_env), port)
+            )
+        for _, port in servers:
+            wait_for_health(f"http://127.0.0.1:{port}", 60)
+            warm_up(f"http://127.0.0.1:{port}")
+        url = f"http://127.0.0.1:{servers[0][1]}"
+        if balanced:
+            proxy, url = start_haproxy([f"127.0.0.1:{port}" for _, port in servers], scratch)
+        watcher = Watcher([process.pid for process, _ in servers])
         thread = threading.Thread(target=watcher.run, daemon=True)
         thread.start()
         browser_report: list[str] = []
         chromium = threading.Thread(
             target=browser_student,
-            args=(url, args.arrive + 20, args.locust_core, browser_report),
+            args=(url, args.arrive + 20, locust_core, browser_report),
             daemon=True,
         )
         if not args.no_browser:
             chromium.start()
         started = time.monotonic()
-        run_locust(url, args.users, seconds, args.arrive, args.locust_core, scratch / "class")
+        run_locust(url, args.users, seconds, args.arrive, locust_core, scratch / "class")
         if not args.no_browser:
             chromium.join(timeout=120)
         took = time.monotonic() - started
         after = None
         if args.settle:
             time.sleep(args.settle)
-            after = sample(pid).rss_mb
+            after = watcher.now().rss_mb
         watcher.stop.set()
         thread.join()
+        where = (
+            f"{args.processes} app process{'es' if args.processes > 1 else ''} behind HAProxy, "
+            "nothing pinned"
+            if balanced
+            else f"server on core {args.server_core}, Locust on core {args.locust_core}"
+        )
         text = (
             f"{args.users} students arriving within {args.arrive:g} s, {seconds} s of work; "
-            f"server on core {args.server_core}, Locust on core {args.locust_core}\n\n"
+            f"{where}\n\n"
             + report(read_stats(scratch / "class"), watcher, took, after)
             + "\n".join(browser_report)
         )
         print(text)
         return text
     finally:
-        if server is not None:
-            server.terminate()
-            server.wait(10)
+        if proxy is not None:
+            proxy.terminate()
+            proxy.wait(10)
+        for process, _ in servers:
+            process.terminate()
+            process.wait(10)
 
 
 if __name__ == "__main__":

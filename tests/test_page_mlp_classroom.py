@@ -276,12 +276,13 @@ def test_a_diverged_run_is_recorded_with_its_outcome():
 
 @pytest.fixture
 def downloads(monkeypatch) -> dict[str, str]:
-    """label -> data of every download button drawn (AppTest has no server to fetch them)."""
+    """label -> data of every download button drawn (AppTest has no server to fetch them);
+    a button whose file is made when clicked is clicked here."""
     captured: dict[str, str] = {}
     original = st.download_button
 
     def spy(label, data, *args, **kwargs):
-        captured[label] = data
+        captured[label] = data() if callable(data) else data
         return original(label, data, *args, **kwargs)
 
     monkeypatch.setattr(st, "download_button", spy)

@@ -120,9 +120,13 @@ def _loss_history(
         }
     )
     data_table("The loss per step as a table", "bigram.loss-table", lambda: history)
-    csv = history.to_csv(index=False)
-    save_button(
-        st, "Loss history (CSV)", csv, "loss_history.csv", "text/csv", "bigram.download-loss"
+    save_button(  # the file is made when the button is clicked, not on every run
+        st,
+        "Loss history (CSV)",
+        lambda: history.to_csv(index=False),
+        "loss_history.csv",
+        "text/csv",
+        "bigram.download-loss",
     )
 
 
@@ -150,8 +154,14 @@ def samples(words: WordSet, fit: CountsFit, run: NeuralRun | None) -> None:
         same = sum(a == b for a, b in zip(from_counts, from_net, strict=True))
         st.caption(f"{same} of {len(table)} names are the same from both models.")
     st.dataframe(table, width="stretch")
-    csv = table.to_csv(index_label="sample")
-    save_button(st, "Samples (CSV)", csv, "samples.csv", "text/csv", "bigram.download-samples")
+    save_button(
+        st,
+        "Samples (CSV)",
+        lambda: table.to_csv(index_label="sample"),
+        "samples.csv",
+        "text/csv",
+        "bigram.download-samples",
+    )
 
 
 def _seen(words: WordSet, word: str) -> str:

@@ -12,12 +12,13 @@ file that cannot be used gets its message, and the run shown before stays.
 from __future__ import annotations
 
 import math
+from functools import partial
 from typing import Any
 
 import streamlit as st
 
 from models.mlp import MLP
-from models.mlp_training import HIDDEN_ACTIVATIONS, MAX_HIDDEN_LAYERS, MAX_WIDTH
+from models.mlp_training import HIDDEN_ACTIVATIONS, MAX_HIDDEN_LAYERS, MAX_WIDTH, copy_model
 from ui.layout import save_button
 from ui.mlp.charts import history_frame
 from ui.mlp.settings import ARCHITECTURE_KEYS, RUN_KEYS, SETTINGS, architecture
@@ -162,7 +163,8 @@ def draw_downloads(state: MlpState) -> None:
         save_button(
             st,
             "Network (JSON)",
-            export.export_mlp(trainer.model, run.settings),
+            # Made when clicked, from a copy: the run may train on before the click.
+            partial(export.export_mlp, copy_model(trainer.model), dict(run.settings)),
             f"{name}.json",
             "application/json",
             "mlp.download-network",
@@ -178,10 +180,14 @@ def draw_downloads(state: MlpState) -> None:
         save_button(
             st,
             "Loss history (CSV)",
-            history_frame(trainer.history).to_csv(index=False),
+            partial(_history_csv, tuple(trainer.history)),
             f"{name}-loss-history.csv",
             "text/csv",
             "mlp.download-history",
             help="One row per step: learning rate, batch loss, train and test loss and "
             "accuracy, measured before the step's update.",
         )
+
+
+def _history_csv(history: tuple) -> str:
+    return history_frame(list(history)).to_csv(index=False)
