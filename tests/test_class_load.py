@@ -31,3 +31,38 @@ def test_five_students_for_thirty_seconds_get_every_action_answered(tmp_path):
     for (page, action), row in rows.items():
         assert int(row["Request Count"]) >= 1
         assert float(row["Max Response Time"]) < 60_000, (page, action)
+
+
+def test_a_dozen_tabs_pressing_train_and_dropping_leave_the_others_served():
+    """One student opens 12 tabs of the MLP page, presses Train in each (a run too long to be
+    shared, so each wants a turn) and closes them all mid-run; meanwhile another student's
+    changes on the Neuron page are answered as quickly as on a quiet server, give or take."""
+    import statistics
+    import time
+
+    from benchmarks.streamlit_client import StreamlitStudent
+
+    with streamlit_server("class-mischief.log") as server:
+        other = StreamlitStudent(server.url)
+        other.open("neuron")
+        quiet = [other.change("neuron.w1#exact", 1.0 + i / 10).seconds for i in range(5)]
+        tabs = []
+        for _ in range(12):
+            tab = StreamlitStudent(server.url, timeout=60)
+            tab.open("mlp", "steps=600&points=200")
+            tab.press("mlp.train")  # 12 presses; at most K train at once, the rest wait
+            tabs.append(tab)
+        busy = []
+        for i in range(5):
+            result = other.change("neuron.w1#exact", 2.0 + i / 10)
+            assert not result.exceptions
+            busy.append(result.seconds)
+            for tab in tabs[:4]:  # a few tabs ask for their live view, as a browser would
+                tab.follow_fragment(time.monotonic() + 0.2)
+        for tab in tabs:
+            tab.close()  # gone mid-run
+        time.sleep(1)
+        after = [other.change("neuron.w1#exact", 3.0 + i / 10).seconds for i in range(5)]
+        assert server.process.poll() is None
+    assert statistics.median(busy) < 2.0, (quiet, busy)
+    assert statistics.median(after) < max(0.5, 5 * statistics.median(quiet)), (quiet, after)

@@ -78,16 +78,16 @@ def test_the_demo_preset_reproduces_micrograds_published_loss_and_accuracy():
 
 def test_pause_stops_training_where_it_is():
     at = open_page(PAGE)
-    at.number_input(key="mlp.steps").set_value(1000).run()
+    at.number_input(key="mlp.steps").set_value(600).run()
     at.button(key="mlp.train").click().run()  # this run trains for about a second
     assert the_run(at).status == "training"
     at.button(key="mlp.pause").click().run()
     paused_at = the_run(at).trainer.steps_done
-    assert the_run(at).status == "paused" and 0 < paused_at < 1000
+    assert the_run(at).status == "paused" and 0 < paused_at < 600
     at.run()
     assert the_run(at).trainer.steps_done == paused_at
     assert at.button(key="mlp.train").label == "Resume"
-    assert any(f"Step {paused_at} of 1000 · paused" in p.proto.text for p in at.get("progress"))
+    assert any(f"Step {paused_at} of 600 · paused" in p.proto.text for p in at.get("progress"))
 
 
 def test_steps_then_resume_still_give_the_demos_published_loss():

@@ -120,7 +120,7 @@ def test_every_page_loads_through_haproxy(browser, cluster):
 
 def test_students_are_spread_and_an_upload_stays_with_its_process(browser, cluster):
     url, _ = cluster
-    contexts = [student(browser, url) for _ in range(6)]
+    contexts = [student(browser, url) for _ in range(3)]
     try:
         used = {process_of(context) for context, _ in contexts}
         assert len(used) >= 2, used  # leastconn spreads the open websockets
@@ -148,7 +148,7 @@ def test_students_are_spread_and_an_upload_stays_with_its_process(browser, clust
 
 def test_a_killed_process_moves_its_students_with_their_settings(browser, cluster):
     url, servers = cluster
-    students = [student(browser, url, "neuron?w1=1.5") for _ in range(4)]
+    students = [student(browser, url, "neuron?w1=1.5") for _ in range(3)]
     try:
         by_process = {}
         for context, page in students:
