@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import Any
 
 import streamlit as st
 
@@ -63,9 +64,33 @@ class Refusal:
         )
 
 
-def refuse_if_over(what: str, estimate: CostEstimate, settings: tuple) -> Refusal | None:
+def settings_key(values: dict) -> tuple:
+    """The page's settings as a refusal remembers them (its message goes when they change)."""
+    return tuple(sorted(values.items()))
+
+
+def refuse_if_over(what: str, estimate: CostEstimate, values: dict) -> Refusal | None:
     budget = press_budget()
-    return None if estimate.fits(budget) else Refusal(what, estimate, budget, settings)
+    if estimate.fits(budget):
+        return None
+    return Refusal(what, estimate, budget, settings_key(values))
+
+
+def draw_refusal(refusal: Refusal | None, values: dict, page_state: Any, key: str) -> None:
+    """A refused press's message while the settings are the ones it was refused for, with a
+    button (of the page's state class, whose press is "fit-budget") for the steps that fit."""
+    if refusal is None or refusal.settings != settings_key(values):
+        return
+    st.warning(refusal.text(), icon=":material/timer_off:")
+    fit = refusal.steps_that_fit
+    if fit:
+        page_state.button(
+            st,
+            f"Train {fit:,} steps instead",
+            key,
+            ("fit-budget", fit),
+            icon=":material/play_arrow:",
+        )
 
 
 def draw_waiting(place: Place, leave: str) -> None:

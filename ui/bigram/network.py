@@ -28,6 +28,7 @@ from ui.charts import data_table, described
 from ui.presenter import is_hidden
 from ui.sharing import (
     SHARE_SECONDS,
+    draw_refusal,
     draw_waiting,
     press_budget,
     refuse_if_over,
@@ -84,19 +85,7 @@ def neural_column(state: BigramState, words: WordSet, n: int, fit: CountsFit) ->
 
 
 def _refusal_notice(state: BigramState) -> None:
-    refusal = state.refusal
-    if refusal is None or refusal.settings != tuple(sorted(SETTINGS.values.items())):
-        return
-    st.warning(refusal.text(), icon=":material/timer_off:")
-    fit = refusal.steps_that_fit
-    if fit:
-        BigramState.button(
-            st,
-            f"Train {fit:,} steps instead",
-            "bigram.fit-budget",
-            ("fit-budget", fit),
-            icon=":material/play_arrow:",
-        )
+    draw_refusal(state.refusal, SETTINGS.values, BigramState, "bigram.fit-budget")
 
 
 def _wait_for_turn(state: BigramState, area) -> None:
@@ -127,7 +116,7 @@ def _train(state: BigramState, words: WordSet, n: int, area) -> NeuralRun | None
     previous run is kept either way."""
     estimate = training_estimate(words, n, SETTINGS.values)
     what = f"{estimate.steps:,} steps of this net on {words.training_words}"
-    state.refusal = refuse_if_over(what, estimate, tuple(sorted(SETTINGS.values.items())))
+    state.refusal = refuse_if_over(what, estimate, SETTINGS.values)
     if state.refusal is not None:
         _refusal_notice(state)
         return None

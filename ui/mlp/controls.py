@@ -8,6 +8,7 @@ from models.mlp_training import count_parameters
 from ui.mlp.run import settings_changed
 from ui.mlp.settings import SETTINGS, architecture, spec_from
 from ui.mlp.state import MlpState
+from ui.sharing import draw_refusal
 
 
 def draw_controls() -> None:
@@ -96,18 +97,7 @@ def draw_buttons(state: MlpState) -> None:
 def draw_notices(state: MlpState) -> None:
     if state.settings_error:
         st.error(state.settings_error, icon=":material/error:")
-    refusal = state.refusal
-    if refusal is not None and refusal.settings == tuple(sorted(SETTINGS.values.items())):
-        st.warning(refusal.text(), icon=":material/timer_off:")
-        fit = refusal.steps_that_fit
-        if fit:
-            MlpState.button(
-                st,
-                f"Train {fit:,} steps instead",
-                "mlp.fit-budget",
-                ("fit-budget", fit),
-                icon=":material/play_arrow:",
-            )
+    draw_refusal(state.refusal, SETTINGS.values, MlpState, "mlp.fit-budget")
     run = state.run
     if settings_changed(run, SETTINGS.values):
         st.info(

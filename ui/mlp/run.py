@@ -208,7 +208,7 @@ def start_training(state: MlpState) -> None:
         return
     estimate = training_estimate(run)
     what = f"{estimate.steps:,} steps of this network on {len(run.train):,} points"
-    state.refusal = refuse_if_over(what, estimate, tuple(sorted(SETTINGS.values.items())))
+    state.refusal = refuse_if_over(what, estimate, SETTINGS.values)
     if state.refusal is None:
         shared = estimate.seconds <= SHARE_SECONDS and run.imported is None
         run.replay = (
