@@ -53,8 +53,6 @@ class Student(User):
             result = do()
             if isinstance(result, RunResult) and result.exceptions:
                 failure = ActionFailed(f"the page showed an error: {result.exceptions[0][:80]}")
-        except (ProtocolError, ActionFailed, OSError) as error:
-            failure = error
         except Exception as error:  # noqa: BLE001 - any client error is this action's failure
             failure = error
         events.request.fire(

@@ -141,12 +141,12 @@ def test_fifty_presses_in_a_row_take_one_place(busy_server):
     assert turns.waiting() == 0
 
 
-def test_a_shared_run_needs_no_turn(busy_server):
+def test_a_shared_run_needs_no_turn(busy_server, monkeypatch):
     """Micrograd's demo pressed on a busy server: trained once, replayed without waiting."""
     import ui.mlp.run
     from ui.sharing import SHARE_SECONDS
 
-    ui.mlp.run.SHARE_SECONDS = SHARE_SECONDS  # (monkeypatch restores the fixture's value)
+    monkeypatch.setattr(ui.mlp.run, "SHARE_SECONDS", SHARE_SECONDS)  # sharing back on
     turns, _ = busy_server
     at = page_with_link({})
     at.button(key="mlp.demo").click().run()

@@ -19,9 +19,9 @@ from ui.bigram.settings import METHOD_LABELS, SETTINGS, ngram_word
 from ui.bigram.state import BigramState
 from ui.bigram.training import (
     NeuralRun,
-    effective_method,
     train,
     training_estimate,
+    trains_shared,
     wanted_settings,
 )
 from ui.charts import data_table, described
@@ -120,8 +120,7 @@ def _train(state: BigramState, words: WordSet, n: int, area) -> NeuralRun | None
     if state.refusal is not None:
         _refusal_notice(state)
         return None
-    shared = words.shared and effective_method(SETTINGS["method"], n) == "torch"
-    if not (shared and estimate.seconds <= SHARE_SECONDS):
+    if not (trains_shared(words, n, SETTINGS["method"]) and estimate.seconds <= SHARE_SECONDS):
         _wait_for_turn(state, area)  # a short shared run is trained once: it needs no turn
     try:
         run = train(words, n, SETTINGS.values, area, budget=press_budget())

@@ -112,6 +112,12 @@ def effective_method(method: str, n: int) -> str:
     return method if n == 2 else "torch"
 
 
+def trains_shared(words: WordSet, n: int, method: str) -> bool:
+    """Whether Train with `method` is one shared run for everyone (torch on built-in names)
+    rather than this user's own."""
+    return effective_method(method, n) == "torch" and words.shared
+
+
 def wanted_settings(n: int) -> dict[str, Any]:
     """The training settings a press of Train would use now, in the form of run.settings()."""
     wanted = {key: SETTINGS[key] for key in ("seed", "lr", "steps", "reg")}
@@ -188,7 +194,7 @@ def train(
     ValueError."""
     settings = (values["seed"], values["lr"], values["steps"], values["reg"])
     method = effective_method(values["method"], n)
-    if method == "torch" and words.shared:
+    if trains_shared(words, n, method):
         return shared_torch_run(words.key, n, *settings, budget, _words=words)
     # Each redraw of the live curve costs ~15 ms: one every quarter second, so a training of
     # a fraction of a second (torch on a small upload) spends nothing on it.

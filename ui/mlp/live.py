@@ -86,8 +86,7 @@ def _live_body() -> None:
     run = state.run
     if run is None:
         return
-    was_training = run.status == "training"
-    if was_training and not has_turn(run):
+    if run.status == "training" and not has_turn(run):
         run.waiting = True
         draw_waiting(training_turns().place(run.ticket), "press Pause to leave the line")
         draw_run(run)
@@ -218,9 +217,12 @@ def run_chart(run: TrainingRun, name: str, build):
     """The chart `build()` makes of the run as it is now. A shared (replayed) run looks the
     same at a given step for every student who replays it: its spec is built once and kept
     in the process's store, so a class pressing the demo costs one drawing per step."""
-    if run.replay is None:
+    trainer = run.trainer
+    # Only the redraws every replay shows are kept (each STEPS_PER_UPDATE-th step and the
+    # end): a replay followed step by step (its graph open) would flood the shared store.
+    if run.replay is None or (trainer.steps_done % STEPS_PER_UPDATE and not trainer.finished):
         return build()
-    key = (run.spec, run.trainer.steps_done)
+    key = (run.spec, trainer.steps_done)
     return SpecCache().get(name, key, lambda: vega_lite_spec(build()))
 
 
