@@ -3,7 +3,7 @@ neural net, side by side; then compared, sampled, scored and opened up."""
 
 import streamlit as st
 
-from ui import bigram
+from ui import bigram, board
 from ui.layout import page_header
 from ui.site import BIGRAM
 
@@ -31,6 +31,11 @@ with neural_side:
     run = bigram.neural_column(state, words, n, fit)
 
 bigram.lecture_figures(words, n, run)
+board.post_panel(
+    "bigram",
+    lambda model: board.bigram_entry(bigram.SETTINGS.values, model),
+    note=board.bigram_note(bigram.SETTINGS.values),
+)
 bigram.comparison(state, words, n, fit, run)
 bigram.samples(words, fit, run)
 bigram.score_word(words, n, fit, run)

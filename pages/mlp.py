@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import mlp
+from ui import board, mlp
 from ui.layout import page_header
 from ui.site import MLP
 
@@ -31,6 +31,11 @@ with main:
     mlp.draw_buttons(state)
     mlp.draw_notices(state)
     mlp.live_view(state)
+    board.post_panel(
+        "mlp",
+        lambda _: board.mlp_entry(mlp.SETTINGS.values),
+        note=board.mlp_note(mlp.SETTINGS.values),
+    )
     mlp.draw_compare_runs(state)
     mlp.draw_files(state)
     mlp.draw_torch_check(state)

@@ -30,7 +30,7 @@ def start_page(settings: PageSettings | None, page: site.PageInfo) -> None:
         from models import torch_runtime
 
         torch_runtime.configure()
-    opened_from_link = links.load(settings)
+    opened_from_link = links.load(settings, page.name)
     if opened_from_link and presenter.presenting():
         # More room for a projector: a presenter link opens with the sidebar closed (its ">"
         # opens it). Not when a teacher switches presenter mode on in the sidebar itself.

@@ -30,7 +30,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from ui import presenter
+from ui import classroom, presenter
 from ui.settings import PageSettings, same_value
 from ui.text import in_code
 
@@ -47,7 +47,12 @@ def link_params(settings: PageSettings) -> dict[str, str]:
         for name, setting in settings.settings.items()
         if not same_value(values[name], setting.default)
     }
-    return params | presenter.mode().link_params()
+    return params | session_params(settings.page)
+
+
+def session_params(page: str | None) -> dict[str, str]:
+    """What travels in every page's link besides its settings: presenter mode and the room."""
+    return presenter.mode().link_params() | classroom.link_params(page)
 
 
 def read_link(settings: PageSettings, params: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
@@ -67,7 +72,7 @@ def read_link(settings: PageSettings, params: dict[str, str]) -> tuple[dict[str,
     return values, problems
 
 
-def load(settings: PageSettings | None) -> bool:
+def load(settings: PageSettings | None, page: str | None = None) -> bool:
     """At the start of a page's run: take the values (and presenter mode) from the link when
     the browser changed it (see the module's docstring), then write the link. True when the
     link was taken (a link opened, a page switch, Back or Forward)."""
@@ -75,20 +80,21 @@ def load(settings: PageSettings | None) -> bool:
     changed = params != st.session_state.get(WRITTEN_KEY)
     if changed:
         presenter.set_mode(*presenter.from_link(params).astuple())
+        classroom.take_from_link(params)
     if settings is not None and (changed or not settings.loaded):
         values, problems = read_link(settings, params)
         settings.seed(values)
         # Kept with the values the link gave: the warning stays through the reruns a page
         # makes by itself (after a first training) until the user changes a setting.
         st.session_state[_problems_key(settings)] = (problems, values) if problems else None
-    write_link(settings)
+    write_link(settings, page)
     return changed
 
 
-def write_link(settings: PageSettings | None) -> None:
-    """Make the address bar carry this page's settings (only presenter mode for a page
-    without settings), so it is always a share link."""
-    params = link_params(settings) if settings else presenter.mode().link_params()
+def write_link(settings: PageSettings | None, page: str | None = None) -> None:
+    """Make the address bar carry this page's settings (only presenter mode and the room for
+    a page without settings), so it is always a share link."""
+    params = link_params(settings) if settings else session_params(page)
     if st.query_params.to_dict() != params:
         st.query_params.from_dict(params)
     st.session_state[WRITTEN_KEY] = params
@@ -100,9 +106,8 @@ def page_params(page: str) -> dict[str, str]:
     """The query string that opens `page` with this user's settings of it (the sidebar's
     links carry it, so a page switch adds one entry to the browser's history, not two)."""
     own = st.session_state.get(BY_PAGE_KEY, {}).get(page, {})
-    return {k: v for k, v in own.items() if k not in presenter.LINK_PARAMS} | (
-        presenter.mode().link_params()
-    )
+    travelling = (*presenter.LINK_PARAMS, *classroom.LINK_PARAMS)
+    return {k: v for k, v in own.items() if k not in travelling} | session_params(page)
 
 
 def show_link_warning(settings: PageSettings) -> None:
@@ -125,7 +130,7 @@ def show_link_warning(settings: PageSettings) -> None:
 def share_link(settings: PageSettings | None, page_url: str | None = None) -> str:
     """The full link to this page with this user's settings."""
     base = (page_url or st.context.url or "").split("?", 1)[0]
-    params = link_params(settings) if settings else presenter.mode().link_params()
+    params = link_params(settings) if settings else session_params(None)
     query = urlencode(params)
     return f"{base}?{query}" if query else base
 

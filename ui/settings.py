@@ -21,7 +21,7 @@ from typing import Any
 
 import streamlit as st
 
-from ui import presenter
+from ui import classroom, presenter
 
 MAX_LINK_TEXT = 2000  # longest text a link may carry for one setting
 KINDS = ("float", "int", "bool", "choice", "text")
@@ -54,8 +54,8 @@ class Setting:
             raise ValueError(f"unknown setting kind {self.kind!r}")
         if self.kind == "choice" and self.default not in self.options:
             raise ValueError(f"default of {self.key!r} is not one of its options")
-        if self.key in presenter.LINK_PARAMS:
-            raise ValueError(f"{self.key!r} is reserved for presenter mode")
+        if self.key in (*presenter.LINK_PARAMS, *classroom.LINK_PARAMS):
+            raise ValueError(f"{self.key!r} is reserved for presenter mode and the class board")
 
     def validate(self, value: Any) -> Any:
         """The value in canonical form, or ValueError saying what is wrong with it."""

@@ -38,11 +38,13 @@ SUMMARIES = {
     "home": "What each page teaches, and where to start.",
     "neuron": "One neuron as a live graph: how every gradient follows from the chain rule.",
     "mlp": "Train a micrograd MLP live on 2-D data and watch its decision boundary move.",
+    "board": "A class board: runs posted from the Bigram and MLP pages, best first.",
     "bigram": "A character model of names built by counting and as a neural net, side by side: "
     "their losses, tables and samples agree.",
 }
 
 HOME = PageInfo("home", "Home", "Zero-to-Hero Explorer", ":material/home:", "")
+BOARD = PageInfo("board", "Class board", "Class board", ":material/leaderboard:", "")
 # Lesson pages in teaching order. Only pages that exist are listed: no placeholders.
 NEURON = PageInfo("neuron", "Neuron", "A neuron, node by node", ":material/hub:", LESSON_1)
 MLP = PageInfo("mlp", "Train an MLP", "Train an MLP", ":material/scatter_plot:", LESSON_1)
@@ -50,7 +52,7 @@ BIGRAM = PageInfo(
     "bigram", "Bigram", "Bigram: counting vs a neural net", ":material/grid_on:", LESSON_2
 )
 LESSON_PAGES: tuple[PageInfo, ...] = (NEURON, MLP, BIGRAM)
-ALL_PAGES: tuple[PageInfo, ...] = (HOME, *LESSON_PAGES)
+ALL_PAGES: tuple[PageInfo, ...] = (HOME, BOARD, *LESSON_PAGES)
 
 
 def sections() -> dict[str, list[PageInfo]]:

@@ -1,0 +1,416 @@
+"""The class board's database: every query the app makes of it, and nothing else does.
+
+SQLAlchemy Core on any engine (SQLite by default, PostgreSQL on a hosted app); every value
+travels as a bound parameter. Times are Unix seconds (floats) so both databases compare
+them the same way. The limits hold under concurrent posts because each is one conditional
+UPDATE, atomic in both databases:
+
+- a room takes a post only while `post_count < MAX_POSTS_PER_ROOM`, it is open and unexpired;
+- a student (and a nickname) posts only if their clock row is older than the interval;
+- a post's key (made once per press) is unique in its room, so a retried press adds nothing.
+
+A post, its count and its clocks change in one transaction: a refused post leaves no trace.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Engine,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    and_,
+    delete,
+    event,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from serving.board_rules import (
+    BOARD_PAGES,
+    MAX_POSTS_PER_ROOM,
+    NICKNAME_MAX,
+    POST_INTERVAL_SECONDS,
+    ROOM_CODE_LENGTH,
+    BoardError,
+    BoardUnavailable,
+    clean_nickname,
+    clean_room_code,
+    new_room_code,
+    new_teacher_token,
+    token_digest,
+    token_matches,
+)
+
+SCHEMA_VERSION = 1
+PURGE_EVERY_SECONDS = 60.0
+
+metadata = MetaData()
+schema_table = Table("board_schema", metadata, Column("version", Integer, nullable=False))
+rooms_table = Table(
+    "board_rooms",
+    metadata,
+    Column("code", String(ROOM_CODE_LENGTH), primary_key=True),
+    Column("teacher_digest", String(64), nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("expires_at", Float, nullable=False, index=True),
+    Column("closed", Boolean, nullable=False, default=False),
+    Column("post_count", Integer, nullable=False, default=0),
+)
+posts_table = Table(
+    "board_posts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("room_code", ForeignKey("board_rooms.code"), nullable=False, index=True),
+    Column("post_key", String(64), nullable=False),
+    Column("page", String(16), nullable=False),
+    Column("nickname", String(NICKNAME_MAX), nullable=False),
+    Column("settings", Text, nullable=False),  # the page's link parameters, as JSON
+    Column("details", Text, nullable=False),  # what the board shows of the run, as JSON
+    Column("score", Float, nullable=False),
+    Column("tiebreak", Float, nullable=False),
+    Column("posted_at", Float, nullable=False),
+    Column("hidden", Boolean, nullable=False, default=False),
+    UniqueConstraint("room_code", "post_key"),
+)
+clocks_table = Table(
+    "board_clocks",
+    metadata,
+    Column("room_code", ForeignKey("board_rooms.code"), primary_key=True),
+    Column("author", String(80), primary_key=True),  # "session:..." or "nickname:..."
+    Column("last_post_at", Float, nullable=False),
+)
+
+# Which way is better, per page: Bigram ranks by dev NLL (lower), then n (smaller); the MLP
+# by test accuracy (higher), then parameters (fewer).
+LOWER_SCORE_IS_BETTER = {"bigram": True, "mlp": False}
+
+
+@dataclass(frozen=True)
+class Room:
+    code: str
+    created_at: float
+    expires_at: float
+    closed: bool
+    post_count: int
+
+
+@dataclass(frozen=True)
+class Post:
+    id: int
+    page: str
+    nickname: str
+    settings: dict[str, str]
+    details: dict[str, object]
+    score: float
+    tiebreak: float
+    posted_at: float
+    hidden: bool
+
+
+@dataclass(frozen=True)
+class NewPost:
+    """A post as the page makes it: the score is the server's own, never a client's."""
+
+    page: str
+    nickname: str
+    settings: dict[str, str]
+    details: dict[str, object]
+    score: float
+    tiebreak: float
+
+
+class BoardStore:
+    def __init__(self, engine: Engine, clock: Callable[[], float] = time.time) -> None:
+        self.engine = engine
+        self.clock = clock
+        self._purged_at = -math.inf
+        if engine.dialect.name == "sqlite":
+            event.listen(engine, "connect", _sqlite_pragmas)
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Connection]:
+        """A transaction; a database that does not answer becomes BoardUnavailable."""
+        try:
+            with self.engine.begin() as connection:
+                yield connection
+        except IntegrityError:
+            raise
+        except DBAPIError as error:
+            raise BoardUnavailable(
+                "The class board's database is not answering; try again in a minute. "
+                "Everything else on the page still works."
+            ) from error
+
+    # ---- schema ----------------------------------------------------------------------------
+
+    def migrate(self) -> None:
+        """Create the tables on first use; refuse a database a newer app has changed."""
+        with self._transaction() as connection:
+            metadata.create_all(connection, checkfirst=True)
+            version = connection.execute(select(schema_table.c.version)).scalar()
+            if version is None:
+                connection.execute(insert(schema_table).values(version=SCHEMA_VERSION))
+            elif version > SCHEMA_VERSION:
+                raise BoardError(
+                    f"The board's database has schema {version}, newer than this app's "
+                    f"{SCHEMA_VERSION}: update the app."
+                )
+            # Later schemas add their steps here: `if version < 2: ...` then bump the row.
+
+    # ---- rooms -----------------------------------------------------------------------------
+
+    def open_room(self, days: float) -> tuple[str, str]:
+        """A new room lasting `days`: (code, teacher token). Only the token's digest is kept."""
+        self.purge_expired(force=True)
+        now = self.clock()
+        for _ in range(20):
+            code, token = new_room_code(), new_teacher_token()
+            try:
+                with self._transaction() as connection:
+                    connection.execute(
+                        insert(rooms_table).values(
+                            code=code,
+                            teacher_digest=token_digest(token),
+                            created_at=now,
+                            expires_at=now + days * 86400.0,
+                            closed=False,
+                            post_count=0,
+                        )
+                    )
+                return code, token
+            except IntegrityError:
+                continue  # that code is taken: draw another
+        raise BoardError("Could not find a free room code; try again.")
+
+    def room(self, raw_code: object) -> Room:
+        """The open room with this code, or BoardError saying why there is none."""
+        code = clean_room_code(raw_code)
+        self.purge_expired()
+        with self._transaction() as connection:
+            row = connection.execute(select(rooms_table).where(rooms_table.c.code == code)).first()
+        if row is None or row.expires_at <= self.clock():
+            raise BoardError(
+                f"There is no room {code}: the code may be mistyped, or the room has expired "
+                "and was deleted. A teacher can open a new one."
+            )
+        return Room(row.code, row.created_at, row.expires_at, bool(row.closed), row.post_count)
+
+    def is_teacher(self, code: str, token: object) -> bool:
+        if not isinstance(token, str) or not token or len(token) > 200:
+            return False
+        with self._transaction() as connection:
+            digest = connection.execute(
+                select(rooms_table.c.teacher_digest).where(rooms_table.c.code == code)
+            ).scalar()
+        return digest is not None and token_matches(token, digest)
+
+    def purge_expired(self, force: bool = False) -> int:
+        """Delete rooms past their time, with their posts; at most once a minute unless
+        forced. Returns how many rooms went."""
+        now = self.clock()
+        if not force and now - self._purged_at < PURGE_EVERY_SECONDS:
+            return 0
+        self._purged_at = now
+        expired = select(rooms_table.c.code).where(rooms_table.c.expires_at <= now)
+        with self._transaction() as connection:
+            for table in (posts_table, clocks_table):
+                connection.execute(delete(table).where(table.c.room_code.in_(expired)))
+            gone = connection.execute(delete(rooms_table).where(rooms_table.c.expires_at <= now))
+        return gone.rowcount
+
+    # ---- posting ---------------------------------------------------------------------------
+
+    def post(self, code: str, new: NewPost, author: str, post_key: str) -> int:
+        """Add a post; its id. BoardError when a limit refuses it (nothing is written)."""
+        if new.page not in BOARD_PAGES:
+            raise BoardError(f"Only the {' and '.join(BOARD_PAGES)} pages post to the board.")
+        nickname = clean_nickname(new.nickname)
+        if not (math.isfinite(new.score) and math.isfinite(new.tiebreak)):
+            raise BoardError("This run has no finite score to post.")
+        now = self.clock()
+        try:
+            with self._transaction() as connection:
+                for who in (f"session:{author}", f"nickname:{nickname.casefold()}"):
+                    self._take_turn(connection, code, who[:80], now)
+                taken = connection.execute(
+                    update(rooms_table)
+                    .where(
+                        and_(
+                            rooms_table.c.code == code,
+                            rooms_table.c.closed.is_(False),
+                            rooms_table.c.expires_at > now,
+                            rooms_table.c.post_count < MAX_POSTS_PER_ROOM,
+                        )
+                    )
+                    .values(post_count=rooms_table.c.post_count + 1)
+                )
+                if taken.rowcount != 1:
+                    raise BoardError(self._why_room_refuses(connection, code, now))
+                return connection.execute(
+                    insert(posts_table)
+                    .values(
+                        room_code=code,
+                        post_key=post_key[:64],
+                        page=new.page,
+                        nickname=nickname,
+                        settings=json.dumps(new.settings, sort_keys=True),
+                        details=json.dumps(new.details, sort_keys=True),
+                        score=float(new.score),
+                        tiebreak=float(new.tiebreak),
+                        posted_at=now,
+                        hidden=False,
+                    )
+                    .returning(posts_table.c.id)
+                ).scalar_one()
+        except IntegrityError as error:
+            raise BoardError(
+                "That press was already posted, or someone posted for you a moment ago; "
+                "wait a few seconds and look at the board."
+            ) from error
+
+    def _take_turn(self, connection: Connection, code: str, who: str, now: float) -> None:
+        """Stamp `who`'s clock if their last post is old enough, else BoardError."""
+        clocks = clocks_table.c
+        stamped = connection.execute(
+            update(clocks_table)
+            .where(
+                and_(
+                    clocks.room_code == code,
+                    clocks.author == who,
+                    clocks.last_post_at <= now - POST_INTERVAL_SECONDS,
+                )
+            )
+            .values(last_post_at=now)
+        )
+        if stamped.rowcount == 1:
+            return
+        last = connection.execute(
+            select(clocks.last_post_at).where(and_(clocks.room_code == code, clocks.author == who))
+        ).scalar()
+        if last is not None:
+            wait = max(1, math.ceil(POST_INTERVAL_SECONDS - (now - last)))
+            whose = "this nickname" if who.startswith("nickname:") else "you"
+            raise BoardError(
+                f"One post every {POST_INTERVAL_SECONDS:.0f} seconds: {whose} posted a moment "
+                f"ago. Post again in {wait} s."
+            )
+        # A first post: a concurrent first post with the same key fails the insert instead.
+        connection.execute(
+            insert(clocks_table).values(room_code=code, author=who, last_post_at=now)
+        )
+
+    def _why_room_refuses(self, connection: Connection, code: str, now: float) -> str:
+        row = connection.execute(select(rooms_table).where(rooms_table.c.code == code)).first()
+        if row is None or row.expires_at <= now:
+            return f"There is no room {code} any more: it expired or the teacher deleted it."
+        if row.closed:
+            return f"Room {code} is closed: the teacher has stopped taking posts."
+        return (
+            f"Room {code} is full: it holds at most {MAX_POSTS_PER_ROOM} posts. "
+            "Your teacher can clear it."
+        )
+
+    # ---- reading ---------------------------------------------------------------------------
+
+    def posts(self, code: str, page: str, *, include_hidden: bool = False) -> list[Post]:
+        """The room's posts of one page, best first (ties: the earlier post first)."""
+        posts = posts_table.c
+        score = posts.score.asc() if LOWER_SCORE_IS_BETTER[page] else posts.score.desc()
+        query = (
+            select(posts_table)
+            .where(and_(posts.room_code == code, posts.page == page))
+            .order_by(score, posts.tiebreak.asc(), posts.posted_at.asc(), posts.id.asc())
+        )
+        if not include_hidden:
+            query = query.where(posts.hidden.is_(False))
+        with self._transaction() as connection:
+            rows = connection.execute(query).all()
+        return [
+            Post(
+                row.id,
+                row.page,
+                row.nickname,
+                json.loads(row.settings),
+                json.loads(row.details),
+                row.score,
+                row.tiebreak,
+                row.posted_at,
+                bool(row.hidden),
+            )
+            for row in rows
+        ]
+
+    # ---- the teacher's -----------------------------------------------------------------------
+
+    def _as_teacher(self, connection: Connection, code: str, token: object) -> None:
+        digest = connection.execute(
+            select(rooms_table.c.teacher_digest).where(rooms_table.c.code == code)
+        ).scalar()
+        if digest is None or not isinstance(token, str) or not token_matches(token, digest):
+            raise BoardError("Only the teacher's link can change this board.")
+
+    def set_hidden(self, code: str, token: object, post_id: int, hidden: bool) -> None:
+        with self._transaction() as connection:
+            self._as_teacher(connection, code, token)
+            connection.execute(
+                update(posts_table)
+                .where(and_(posts_table.c.room_code == code, posts_table.c.id == post_id))
+                .values(hidden=hidden)
+            )
+
+    def clear(self, code: str, token: object) -> None:
+        """Delete every post of the room; the room stays open, its count starts over."""
+        with self._transaction() as connection:
+            self._as_teacher(connection, code, token)
+            connection.execute(delete(posts_table).where(posts_table.c.room_code == code))
+            connection.execute(
+                update(rooms_table).where(rooms_table.c.code == code).values(post_count=0)
+            )
+
+    def close(self, code: str, token: object) -> None:
+        """Stop taking posts; the board stays readable until the room expires."""
+        with self._transaction() as connection:
+            self._as_teacher(connection, code, token)
+            connection.execute(
+                update(rooms_table).where(rooms_table.c.code == code).values(closed=True)
+            )
+
+
+def best_over_time(posts: list[Post], page: str) -> list[tuple[float, float]]:
+    """(time, the best score posted so far), at every post that improved it."""
+    lower = LOWER_SCORE_IS_BETTER[page]
+    best: float | None = None
+    points = []
+    for post in sorted(posts, key=lambda p: (p.posted_at, p.id)):
+        if best is None or (post.score < best if lower else post.score > best):
+            best = post.score
+            points.append((post.posted_at, best))
+    return points
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    """WAL lets the board be read while a post is written; the busy timeout makes writers
+    queue instead of failing when thirty post at once."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()

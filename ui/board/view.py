@@ -1,0 +1,282 @@
+"""The class board page's parts: choosing a room, the teacher's tools, the ranked runs and the
+best score over time.
+
+Everything a student typed (nicknames) is shown in tables, which show text literally; the
+page's own sentences name only room codes, which are checked letters and digits.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from urllib.parse import urlencode
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from serving.board_rules import (
+    MAX_POSTS_PER_ROOM,
+    POST_INTERVAL_SECONDS,
+    BoardError,
+    clean_room_code,
+    room_days,
+)
+from serving.board_store import BoardStore, Post, Room, best_over_time
+from ui import classroom, links, presenter
+from ui.board.connection import board_store
+from ui.charts import chart_height, configure_text, described
+
+REFRESH_SECONDS = 5  # the projector's board follows the class this often
+ROOMS_PER_SESSION = 3  # rooms one browser tab may open (a student pressing it 50 times)
+OPENED_KEY = "board.rooms-opened"
+BOARDS = {
+    "bigram": ("Bigram: dev NLL", "dev NLL", "lower is better; ties go to the smaller n"),
+    "mlp": (
+        "MLP: test accuracy",
+        "test accuracy",
+        "higher is better; ties go to the network with fewer parameters",
+    ),
+}
+
+
+def open_store() -> BoardStore | None:
+    """The board's store, or None after a message that the database is down."""
+    try:
+        return board_store()
+    except BoardError as error:
+        st.warning(str(error), icon=":material/cloud_off:")
+        return None
+
+
+def current_room(store: BoardStore) -> Room | None:
+    """The room of the link (or typed), or None after offering to join or open one."""
+    linked = classroom.room_code()
+    if linked:
+        try:
+            return store.room(linked)
+        except BoardError as error:
+            st.warning(str(error), icon=":material/search_off:")
+    else:
+        st.markdown(
+            "A class board ranks the runs a class posts from the **Bigram** and **MLP** pages. "
+            "A teacher opens a board and shares its link; students post to it."
+        )
+    join_or_open(store)
+    return None
+
+
+def join_or_open(store: BoardStore) -> None:
+    left, right = st.columns(2, gap="large")
+    with left, st.form("board-join", border=True):
+        st.subheader("Join a board")
+        typed = st.text_input("Room code", max_chars=12, key="board.join-code")
+        if st.form_submit_button("Open this board", icon=":material/login:"):
+            try:
+                classroom.join(clean_room_code(typed))
+            except BoardError as error:
+                st.warning(str(error))
+            else:
+                links.write_link(None, classroom.BOARD_PAGE)
+                st.rerun()
+    with right, st.container(border=True):
+        st.subheader("Open a new board")
+        st.caption(
+            f"For a teacher: a room code for your class and two links, one for students and "
+            f"one for you. The room and its posts are deleted after {room_days():g} days."
+        )
+        if st.button("Open a new board for my class", icon=":material/add_circle:"):
+            _open_room(store)
+
+
+def _open_room(store: BoardStore) -> None:
+    opened = st.session_state.get(OPENED_KEY, 0)
+    if opened >= ROOMS_PER_SESSION:
+        st.warning(
+            f"This tab has opened {opened} boards already; use one of them (its link is in "
+            "your browser's history) or open a new tab."
+        )
+        return
+    try:
+        code, token = store.open_room(room_days())
+    except BoardError as error:
+        st.warning(str(error))
+        return
+    st.session_state[OPENED_KEY] = opened + 1
+    classroom.join(code, token)
+    links.write_link(None, classroom.BOARD_PAGE)
+    st.rerun()
+
+
+def room_header(store: BoardStore, room: Room) -> bool:
+    """The room's code and links; True for the room's teacher (a valid token)."""
+    token = classroom.teacher_token()
+    teacher = bool(token) and store.is_teacher(room.code, token)
+    st.markdown(f"## Room {room.code}")
+    ends = datetime.fromtimestamp(room.expires_at, UTC).strftime("%d %B %Y, %H:%M UTC")
+    state = (
+        "closed: no more posts"
+        if room.closed
+        else f"{room.post_count} of {MAX_POSTS_PER_ROOM} posts"
+    )
+    st.caption(f"{state}; deleted on {ends}.")
+    if token and not teacher:
+        st.warning(
+            "The teacher's key in this link is not this room's, so you see the board as a "
+            "student does.",
+            icon=":material/key_off:",
+        )
+    if presenter.presenting():
+        return teacher
+    if not teacher:
+        st.markdown(
+            "To post: open the **Bigram** or **MLP** page from the sidebar (the room goes with "
+            "you), train, and press **Post to the class board**. The server trains your "
+            f"settings again to score them; one post every {POST_INTERVAL_SECONDS:.0f} s. "
+            "Runs on an uploaded word list cannot be posted: the upload stays in your session."
+        )
+    return teacher
+
+
+def page_url(page: str, params: dict[str, str]) -> str:
+    """A link to one of the app's pages, absolute when the browser's address is known."""
+    here = (st.context.url or "").split("?", 1)[0]
+    base = here.rsplit("/", 1)[0] + "/" if "/" in here else ""
+    query = urlencode(params)
+    return f"{base}{page}" + (f"?{query}" if query else "")
+
+
+def teacher_tools(store: BoardStore, room: Room) -> None:
+    token = classroom.teacher_token()
+    with st.expander("Teacher: links and tools", icon=":material/admin_panel_settings:"):
+        room_params = {classroom.ROOM_PARAM: room.code}
+        st.markdown("**For students** (on the board, or typed: the room code):")
+        st.code(page_url("board", room_params), language=None, wrap_lines=True)
+        st.markdown("**For the projector** (large type, refreshes itself):")
+        st.code(page_url("board", room_params | {"present": "1"}), language=None, wrap_lines=True)
+        st.markdown("**Yours: keep it private**, it can hide posts and close the room:")
+        st.code(
+            page_url("board", room_params | {classroom.TEACHER_PARAM: token or ""}),
+            language=None,
+            wrap_lines=True,
+        )
+        hide_posts(store, room, token)
+        clear_or_close(store, room, token)
+
+
+def hide_posts(store: BoardStore, room: Room, token: str | None) -> None:
+    posts = [p for page in BOARDS for p in store.posts(room.code, page, include_hidden=True)]
+    if not posts:
+        return
+    # Options are strings: AppTest (and a URL-safe key) handle them better than ints.
+    labels = {str(p.id): f"#{p.id} {p.nickname} ({p.page}, {_score_text(p)})" for p in posts}
+    hidden_now = [str(p.id) for p in posts if p.hidden]
+    chosen = st.multiselect(
+        "Hidden from the board",
+        list(labels),
+        default=hidden_now,
+        format_func=labels.get,
+        key=f"board.hidden.{room.code}",
+        help="A hidden post stays in the database until the board is cleared.",
+    )
+    changed = set(chosen) ^ set(hidden_now)
+    for post_id in changed:
+        store.set_hidden(room.code, token, int(post_id), post_id in chosen)
+    if changed:
+        st.rerun()
+
+
+def clear_or_close(store: BoardStore, room: Room, token: str | None) -> None:
+    sure = st.checkbox("I am sure", key=f"board.sure.{room.code}")
+    left, right = st.columns(2)
+    if left.button("Clear the board", icon=":material/delete_sweep:", disabled=not sure):
+        store.clear(room.code, token)
+        st.rerun()
+    if right.button("Close the room", icon=":material/lock:", disabled=not sure or room.closed):
+        store.close(room.code, token)
+        st.rerun()
+
+
+def _score_text(post: Post) -> str:
+    return f"{post.score:.1%}" if post.page == "mlp" else f"{post.score:.4f}"
+
+
+def standings(store: BoardStore, room: Room, teacher: bool) -> None:
+    """Both boards: refreshed every few seconds in presenter mode (the projector), on a
+    press of Refresh otherwise."""
+    every = REFRESH_SECONDS if presenter.presenting() else None
+    st.fragment(run_every=every)(_standings)(store, room.code, teacher)
+
+
+def _standings(store: BoardStore, code: str, teacher: bool) -> None:
+    if not presenter.presenting():
+        st.button("Refresh", icon=":material/refresh:", key="board.refresh")
+    try:
+        boards = {page: store.posts(code, page, include_hidden=teacher) for page in BOARDS}
+    except BoardError as error:
+        st.warning(str(error), icon=":material/cloud_off:")
+        return
+    st.caption(f"As of {time.strftime('%H:%M:%S')}.")
+    for page, posts in boards.items():
+        title, measure, order = BOARDS[page]
+        st.subheader(title)
+        if not posts:
+            st.caption(f"No {measure} posted yet.")
+            continue
+        st.caption(f"Best first: {order}.")
+        st.dataframe(ranking_table(posts, teacher, code), hide_index=True, width="stretch", column_config={
+            "Open": st.column_config.LinkColumn("Open", display_text="open this run"),
+        })  # fmt: skip
+        visible = [p for p in posts if not p.hidden]
+        if len(visible) > 1:
+            st.altair_chart(progress_chart(visible, page, measure), width="stretch")
+
+
+def ranking_table(posts: list[Post], teacher: bool, code: str) -> pd.DataFrame:
+    """One row a post, best first; "Open" is its share link (in the room)."""
+    rows = []
+    rank = 0
+    for post in posts:
+        if not post.hidden:
+            rank += 1
+        row = {
+            "Rank": rank if not post.hidden else None,
+            "Nickname": post.nickname,
+            "Score": _score_text(post),
+            "n" if post.page == "bigram" else "Parameters": int(post.tiebreak),
+            "Run": str(post.details.get("run", "")),
+            "Posted": time.strftime("%H:%M:%S", time.localtime(post.posted_at)),
+            "Open": page_url(post.page, post.settings | {classroom.ROOM_PARAM: code}),
+        }
+        if teacher:
+            row["Hidden"] = "hidden" if post.hidden else ""
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def progress_chart(posts: list[Post], page: str, measure: str) -> alt.TopLevelMixin:
+    """The best score so far, step by step over the lesson, with a text alternative."""
+    points = best_over_time(posts, page)
+    data = pd.DataFrame(
+        {
+            "time": [datetime.fromtimestamp(t, UTC) for t, _ in points],
+            measure: [score for _, score in points],
+        }
+    )
+    chart = (
+        alt.Chart(data)
+        .mark_line(interpolate="step-after", point=True, strokeWidth=3, color="#0072B2")
+        .encode(
+            x=alt.X("time:T", title="posted at (UTC)"),
+            y=alt.Y(f"{measure}:Q", title=f"best {measure} so far", scale=alt.Scale(zero=False)),
+            tooltip=[alt.Tooltip("time:T", format="%H:%M:%S"), alt.Tooltip(f"{measure}:Q")],
+        )
+        .properties(title=f"Best {measure} over time", height=chart_height(220))
+    )
+    first, last = points[0][1], points[-1][1]
+    fmt = "{:.1%}" if page == "mlp" else "{:.4f}"
+    summary = (
+        f"Best {measure} over time: from {fmt.format(first)} to {fmt.format(last)} "
+        f"in {len(points) - 1} improvements over {len(posts)} posts."
+    )
+    return described(configure_text(chart), summary)
