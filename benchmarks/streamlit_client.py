@@ -104,6 +104,9 @@ class StreamlitStudent:
         self.widgets: dict[str, Widget] = {}  # by id
         self.cached: dict[str, list[Widget]] = {}  # message hash -> widgets it drew
         self.auto_rerun: tuple[float, str] | None = None  # (interval, fragment id)
+        # What this student set, by widget id: a browser keeps a typed value although the
+        # server does not draw the widget again (a cached element comes back by its hash).
+        self.set_by_student: dict[str, object] = {}
         self.bytes_received = 0
 
     # ---- the connection ---------------------------------------------------------------------
@@ -128,12 +131,14 @@ class StreamlitStudent:
         if self.socket is None:
             self.connect()
         self.widgets.clear()
+        self.set_by_student.clear()
         self.auto_rerun = None  # the browser clears its fragment timers on a page change
         self.page_hash, self.query_string = "", query_string
         return self._rerun(page_name=page)
 
     def change(self, key: str, value: object) -> RunResult:
         widget = self.widget(key)
+        self.set_by_student[widget.id] = value
         return self._rerun(changed=widget.state(value))
 
     def press(self, key: str) -> RunResult:
@@ -175,7 +180,7 @@ class StreamlitStudent:
         for widget in self.widgets.values():
             if changed is not None and widget.id == changed.id:
                 continue
-            state = widget.state()
+            state = widget.state(self.set_by_student.get(widget.id))
             if state is not None:
                 client.widget_states.widgets.append(state)
         if changed is not None:
@@ -250,5 +255,7 @@ class StreamlitStudent:
             widget.value = list(value) if kind == "slider" else value
         elif kind == "text_input" or kind == "checkbox":
             widget.value = proto.value if proto.set_value else proto.default
+        if getattr(proto, "set_value", False):
+            self.set_by_student.pop(widget.id, None)  # the page set it: the page's value wins
         self.widgets[widget.id] = widget
         return [widget]

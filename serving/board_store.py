@@ -19,20 +19,9 @@ import math
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 
 from sqlalchemy import (
-    Boolean,
-    Column,
     Engine,
-    Float,
-    ForeignKey,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
-    UniqueConstraint,
     and_,
     delete,
     event,
@@ -46,9 +35,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from serving.board_rules import (
     BOARD_PAGES,
     MAX_POSTS_PER_ROOM,
-    NICKNAME_MAX,
     POST_INTERVAL_SECONDS,
-    ROOM_CODE_LENGTH,
     BoardError,
     BoardUnavailable,
     clean_nickname,
@@ -58,83 +45,20 @@ from serving.board_rules import (
     token_digest,
     token_matches,
 )
+from serving.board_schema import (
+    LOWER_SCORE_IS_BETTER,
+    SCHEMA_VERSION,
+    NewPost,
+    Post,
+    Room,
+    clocks_table,
+    metadata,
+    posts_table,
+    rooms_table,
+    schema_table,
+)
 
-SCHEMA_VERSION = 1
 PURGE_EVERY_SECONDS = 60.0
-
-metadata = MetaData()
-schema_table = Table("board_schema", metadata, Column("version", Integer, nullable=False))
-rooms_table = Table(
-    "board_rooms",
-    metadata,
-    Column("code", String(ROOM_CODE_LENGTH), primary_key=True),
-    Column("teacher_digest", String(64), nullable=False),
-    Column("created_at", Float, nullable=False),
-    Column("expires_at", Float, nullable=False, index=True),
-    Column("closed", Boolean, nullable=False, default=False),
-    Column("post_count", Integer, nullable=False, default=0),
-)
-posts_table = Table(
-    "board_posts",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("room_code", ForeignKey("board_rooms.code"), nullable=False, index=True),
-    Column("post_key", String(64), nullable=False),
-    Column("page", String(16), nullable=False),
-    Column("nickname", String(NICKNAME_MAX), nullable=False),
-    Column("settings", Text, nullable=False),  # the page's link parameters, as JSON
-    Column("details", Text, nullable=False),  # what the board shows of the run, as JSON
-    Column("score", Float, nullable=False),
-    Column("tiebreak", Float, nullable=False),
-    Column("posted_at", Float, nullable=False),
-    Column("hidden", Boolean, nullable=False, default=False),
-    UniqueConstraint("room_code", "post_key"),
-)
-clocks_table = Table(
-    "board_clocks",
-    metadata,
-    Column("room_code", ForeignKey("board_rooms.code"), primary_key=True),
-    Column("author", String(80), primary_key=True),  # "session:..." or "nickname:..."
-    Column("last_post_at", Float, nullable=False),
-)
-
-# Which way is better, per page: Bigram ranks by dev NLL (lower), then n (smaller); the MLP
-# by test accuracy (higher), then parameters (fewer).
-LOWER_SCORE_IS_BETTER = {"bigram": True, "mlp": False}
-
-
-@dataclass(frozen=True)
-class Room:
-    code: str
-    created_at: float
-    expires_at: float
-    closed: bool
-    post_count: int
-
-
-@dataclass(frozen=True)
-class Post:
-    id: int
-    page: str
-    nickname: str
-    settings: dict[str, str]
-    details: dict[str, object]
-    score: float
-    tiebreak: float
-    posted_at: float
-    hidden: bool
-
-
-@dataclass(frozen=True)
-class NewPost:
-    """A post as the page makes it: the score is the server's own, never a client's."""
-
-    page: str
-    nickname: str
-    settings: dict[str, str]
-    details: dict[str, object]
-    score: float
-    tiebreak: float
 
 
 class BoardStore:
@@ -179,6 +103,8 @@ class BoardStore:
 
     def open_room(self, days: float) -> tuple[str, str]:
         """A new room lasting `days`: (code, teacher token). Only the token's digest is kept."""
+        if not 0 < days <= 366:
+            raise BoardError("A room lasts a positive number of days, at most a year.")
         self.purge_expired(force=True)
         now = self.clock()
         for _ in range(20):
@@ -242,14 +168,13 @@ class BoardStore:
         """Add a post; its id. BoardError when a limit refuses it (nothing is written)."""
         if new.page not in BOARD_PAGES:
             raise BoardError(f"Only the {' and '.join(BOARD_PAGES)} pages post to the board.")
+        code = clean_room_code(code)
         nickname = clean_nickname(new.nickname)
         if not (math.isfinite(new.score) and math.isfinite(new.tiebreak)):
             raise BoardError("This run has no finite score to post.")
         now = self.clock()
         try:
             with self._transaction() as connection:
-                for who in (f"session:{author}", f"nickname:{nickname.casefold()}"):
-                    self._take_turn(connection, code, who[:80], now)
                 taken = connection.execute(
                     update(rooms_table)
                     .where(
@@ -264,6 +189,9 @@ class BoardStore:
                 )
                 if taken.rowcount != 1:
                     raise BoardError(self._why_room_refuses(connection, code, now))
+                # After the room: a clock row needs its room to exist.
+                for who in (f"session:{author}", f"nickname:{nickname.casefold()}"):
+                    self._take_turn(connection, code, who[:80], now)
                 return connection.execute(
                     insert(posts_table)
                     .values(
@@ -332,6 +260,8 @@ class BoardStore:
 
     def posts(self, code: str, page: str, *, include_hidden: bool = False) -> list[Post]:
         """The room's posts of one page, best first (ties: the earlier post first)."""
+        if page not in LOWER_SCORE_IS_BETTER:
+            raise BoardError(f"There is no board for the page {page!r}.")
         posts = posts_table.c
         score = posts.score.asc() if LOWER_SCORE_IS_BETTER[page] else posts.score.desc()
         query = (
@@ -392,18 +322,6 @@ class BoardStore:
             connection.execute(
                 update(rooms_table).where(rooms_table.c.code == code).values(closed=True)
             )
-
-
-def best_over_time(posts: list[Post], page: str) -> list[tuple[float, float]]:
-    """(time, the best score posted so far), at every post that improved it."""
-    lower = LOWER_SCORE_IS_BETTER[page]
-    best: float | None = None
-    points = []
-    for post in sorted(posts, key=lambda p: (p.posted_at, p.id)):
-        if best is None or (post.score < best if lower else post.score > best):
-            best = post.score
-            points.append((post.posted_at, best))
-    return points
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

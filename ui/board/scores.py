@@ -21,7 +21,7 @@ from typing import Any
 
 from models.mlp_training import Trainer, count_parameters, evaluate
 from serving.board_rules import BoardError
-from serving.board_store import NewPost
+from serving.board_schema import NewPost
 from serving.budget import CostEstimate
 from ui.bigram import settings as bigram_settings
 from ui.bigram.data import WordSet, fitted_counts, makemore_word_set, ssa_word_set

@@ -22,7 +22,8 @@ from serving.board_rules import (
     clean_room_code,
     room_days,
 )
-from serving.board_store import BoardStore, Post, Room, best_over_time
+from serving.board_schema import Post, Room, best_over_time
+from serving.board_store import BoardStore
 from ui import classroom, links, presenter
 from ui.board.connection import board_store
 from ui.charts import chart_height, configure_text, described
@@ -85,7 +86,9 @@ def join_or_open(store: BoardStore) -> None:
             f"For a teacher: a room code for your class and two links, one for students and "
             f"one for you. The room and its posts are deleted after {room_days():g} days."
         )
-        if st.button("Open a new board for my class", icon=":material/add_circle:"):
+        if st.button(
+            "Open a new board for my class", icon=":material/add_circle:", key="board.open-room"
+        ):
             _open_room(store)
 
 
