@@ -97,7 +97,7 @@ def warm_up(url: str) -> None:
     """One student first, as a teacher opening the pages before class: shared caches built."""
     student = StreamlitStudent(url)
     try:
-        for page in ("", "neuron", "mlp", "bigram"):
+        for page in ("", "neuron", "mlp", "bigram", "board"):
             student.open(page)
     finally:
         student.close()
@@ -214,7 +214,8 @@ def main(argv: list[str] | None = None) -> str:
     args = parser.parse_args(argv)
     seconds = round(args.minutes * 60)
     scratch = Path(tempfile.mkdtemp(prefix="class-load-"))
-    env = dict(os.environ)
+    # The class board of this run: a file of its own, shared by every app process.
+    env = {"EXPLORER_BOARD_URL": f"sqlite:///{scratch / 'board.sqlite'}"} | dict(os.environ)
     if args.settle:
         env["STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL"] = "10"
     balanced = args.processes > 0

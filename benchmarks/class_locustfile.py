@@ -6,19 +6,25 @@ adds the server's CPU and memory), or alone against a running app:
 
     locust -f benchmarks/class_locustfile.py --headless -u 30 -r 3 -t 3m --host http://127.0.0.1:8501
 
+A teacher opens a class board when the run starts; every student carries its room in their
+links, posts their Bigram and MLP runs to it ("post"), and one projector watches the board in
+presenter mode, following its own refreshes ("refresh").
+
 Each action is one Locust request, named by what the student did ("first visit", "widget
-change", "Train", "sample") and typed by the page; a failure is a script run that ended in an
+change", "Train", "sample", "post") and typed by the page; a failure is a script run that ended in an
 error, showed an exception, or was not answered in time. "Train" on the MLP page is timed
 from the press until the live view says the run finished (the fragment's runs included).
 """
 
 from __future__ import annotations
 
+import itertools
 import random
 import time
+from urllib.parse import parse_qs
 
 import gevent
-from locust import User, between, events, task
+from locust import User, between, constant, events, task
 
 from benchmarks.streamlit_client import ProtocolError, RunResult, StreamlitStudent
 
@@ -30,10 +36,28 @@ class ActionFailed(Exception):
     pass
 
 
+ROOM: dict[str, str] = {}  # the class board's room, opened when the run starts
+NICKNAMES = itertools.count(1)
+
+
+@events.test_start.add_listener
+def open_board(environment, **_) -> None:
+    """The teacher opens a board for the class before the students arrive."""
+    teacher = StreamlitStudent(environment.host)
+    try:
+        teacher.open("board")
+        teacher.press("board.open-room")
+        ROOM["code"] = parse_qs(teacher.query_string)["room"][0]
+    finally:
+        teacher.close()
+
+
 class Student(User):
     wait_time = between(*READ_SECONDS)
+    weight = 100
 
     def on_start(self) -> None:
+        self.nickname = f"student {next(NICKNAMES)}"
         self.student = StreamlitStudent(self.host, timeout=TRAIN_TIMEOUT)
         self.random = random.Random()  # each student's own draws
         self.pages = ["neuron", "mlp", "bigram"]
@@ -78,7 +102,8 @@ class Student(User):
         if self.student.socket is None:
             action = "first visit"
         self.visited.add(page)
-        return self.timed(page, action, lambda: self.student.open(page))
+        room = f"room={ROOM['code']}" if "code" in ROOM else ""
+        return self.timed(page, action, lambda: self.student.open(page, room))
 
     # ---- the flows ----------------------------------------------------------------------
 
@@ -108,7 +133,9 @@ class Student(User):
         if not self.timed("mlp", "widget change", lambda: self.change("mlp.steps", steps)):
             return
         self.read()
-        self.timed("mlp", "Train", self.train_mlp)
+        if self.timed("mlp", "Train", self.train_mlp):
+            self.read()
+            self.timed("mlp", "post", lambda: self.post("mlp"))
 
     def bigram(self) -> None:
         if self.open("bigram") is None:
@@ -123,7 +150,9 @@ class Student(User):
         seed = self.random.randrange(2**31)
         if self.timed("bigram", "sample", lambda: self.change("bigram.sample_seed", seed)):
             self.read()
-            self.timed("bigram", "sample", self.walk_on)
+            if self.timed("bigram", "sample", self.walk_on):
+                self.read()
+                self.timed("bigram", "post", lambda: self.post("bigram"))
 
     # ---- actions --------------------------------------------------------------------------
 
@@ -149,6 +178,16 @@ class Student(User):
         total.exceptions = [error for run in runs for error in run.exceptions]
         return total
 
+    def post(self, page: str) -> RunResult:
+        """Type the nickname (once per page visit) and press Post: posted, or told to wait
+        (one post per student every 10 s) are both answers; anything else fails."""
+        if self.student.widget("board.nickname").value != self.nickname:
+            self.student.change("board.nickname", self.nickname)
+        result = self.student.press(f"{page}.board-post")
+        if not any("Posted to room" in t or "One post every" in t for t in result.texts):
+            raise ActionFailed(f"no answer to the post: {[t[:60] for t in result.texts[-3:]]}")
+        return result
+
     def walk_on(self) -> RunResult:
         for key in ("bigram.walk-next", "bigram.walk-another"):
             try:
@@ -158,3 +197,54 @@ class Student(User):
             if not button.disabled:
                 return self.student.press(key)
         raise ActionFailed("neither walk button is on the page")
+
+
+class Projector(User):
+    """The teacher's projector on the board, in presenter mode: it refreshes itself every
+    few seconds (a fragment on a timer), as the browser's timer asks."""
+
+    fixed_count = 1
+    wait_time = constant(0)
+
+    def on_start(self) -> None:
+        self.screen = StreamlitStudent(self.host, timeout=TRAIN_TIMEOUT)
+        self.opened = False
+
+    def on_stop(self) -> None:
+        self.screen.close()
+
+    @task
+    def watch(self) -> None:
+        if not self.opened:
+            self.opened = True
+            self.fire(
+                "first visit",
+                lambda: self.screen.open("board", f"room={ROOM.get('code', '')}&present=1"),
+            )
+            return
+        if self.screen.auto_rerun is None:
+            gevent.sleep(1)
+            self.opened = False  # the board stopped refreshing: open it again
+            return
+        gevent.sleep(self.screen.auto_rerun[0])
+        self.fire("refresh", self.screen.timer_run)
+
+    def fire(self, action: str, do) -> None:
+        started = time.perf_counter()
+        result, failure = None, None
+        try:
+            result = do()
+            if result.exceptions:
+                failure = ActionFailed(result.exceptions[0][:80])
+        except Exception as error:  # noqa: BLE001 - any client error is this action's failure
+            failure = error
+            self.opened = False
+            self.screen.close()
+        events.request.fire(
+            request_type="board",
+            name=action,
+            response_time=(time.perf_counter() - started) * 1000,
+            response_length=result.bytes if result is not None else 0,
+            exception=failure,
+            context={},
+        )

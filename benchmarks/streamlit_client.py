@@ -150,10 +150,15 @@ class StreamlitStudent:
         time.monotonic() deadline, passes); returns each fragment run."""
         runs = []
         while self.auto_rerun is not None and time.monotonic() < until:
-            interval, fragment = self.auto_rerun
-            time.sleep(interval)
-            runs.append(self._rerun(fragment_id=fragment, is_auto_rerun=True))
+            time.sleep(self.auto_rerun[0])
+            runs.append(self.timer_run())
         return runs
+
+    def timer_run(self) -> RunResult:
+        """The fragment's run that its timer asks for now (the caller waited its interval)."""
+        if self.auto_rerun is None:
+            raise ProtocolError("no fragment is on a timer")
+        return self._rerun(fragment_id=self.auto_rerun[1], is_auto_rerun=True)
 
     def widget(self, key: str) -> Widget:
         for widget in self.widgets.values():

@@ -1,5 +1,6 @@
 """A small class on the real server, without browsers: 5 Locust students (the protocol client
-of benchmarks/streamlit_client.py) walk every page for 30 s. Every action must be answered
+of benchmarks/streamlit_client.py) walk every page for 40 s, post to the class board, and a
+projector watches the board. Every action must be answered
 without an error; the full-size runs (30 and 100 students) are benchmarks/class_load.py's."""
 
 from __future__ import annotations
@@ -17,12 +18,16 @@ EXPECTED = {
     ("bigram", "widget change"),
     ("bigram", "Train"),
     ("bigram", "sample"),
+    ("bigram", "post"),
+    ("mlp", "post"),
+    ("board", "first visit"),
+    ("board", "refresh"),
 }
 
 
-def test_five_students_for_thirty_seconds_get_every_action_answered(tmp_path):
+def test_five_students_and_a_projector_for_forty_seconds_get_every_action_answered(tmp_path):
     with streamlit_server("class-load-server.log") as server:
-        run_locust(server.url, users=5, seconds=30, arrive=2, core=None, prefix=tmp_path / "class")
+        run_locust(server.url, users=6, seconds=40, arrive=2, core=None, prefix=tmp_path / "class")
         assert server.process.poll() is None  # the server is still up
     rows = {(row["Type"], row["Name"]): row for row in read_stats(tmp_path / "class")}
     total = rows.pop(("", "Aggregated"))

@@ -103,7 +103,13 @@ def streamlit_server(
             cwd=REPO_ROOT,
             stdout=log,
             stderr=subprocess.STDOUT,
-            env={**os.environ, **(env or {})},
+            # A board of its own for each server (a test may name another): tests never
+            # write to the app's default board file.
+            env={
+                **os.environ,
+                "EXPLORER_BOARD_URL": f"sqlite:///{ARTIFACTS / f'board-{port}.sqlite'}",
+                **(env or {}),
+            },
         )
     url = f"http://127.0.0.1:{port}"
     try:
