@@ -46,5 +46,8 @@ def teacher_tips() -> None:
             "- **Presenter mode** (sidebar) enlarges text and charts for a projector and lets "
             "you hide controls from students; both travel in the link.\n"
             "- Everything a student trains stays in their own session: thirty students can "
-            "share one server without seeing each other's work."
+            "share one server without seeing each other's work.\n"
+            "- **A class board** (*Class board* in the sidebar): open a room, share its link, "
+            "and students post their best Bigram and MLP runs to it; the projector shows the "
+            "class's ranking and its best score over time."
         )
