@@ -16,7 +16,8 @@ import pytest
 from data.names import DEFAULT_YEAR, ssa_names
 from data.splits import shuffled_split
 from serving.board_rules import POST_INTERVAL_SECONDS
-from tests.apptest_helpers import exception_messages, start_app
+from tests.apptest_helpers import exception_messages, page_state, start_app
+from ui.mlp import MlpState
 
 BOARD, BIGRAM, MLP = "pages/board.py", "pages/bigram.py", "pages/mlp.py"
 
@@ -144,6 +145,23 @@ def test_mlp_posts_rank_by_test_accuracy_then_parameters(board_env):
         assert rows[0]["Nickname"] == "tiny"  # a tie goes to fewer parameters
 
 
+def test_the_mlp_score_is_the_test_accuracy_the_page_shows_after_training(board_env):
+    code, _ = open_room()
+    at = open_with_link(MLP, {"room": code, "layers": "1", "width1": "6", "steps": "25"})
+    at.button(key="mlp.train").click().run()
+    for _ in range(60):
+        if page_state(at, MlpState).run.status != "training":
+            break
+        at.run()
+    shown = page_state(at, MlpState).run.trainer.history[-1].test_accuracy
+    assert any(f"test accuracy **{shown:.1%}**" in m.value for m in at.markdown)
+    at.text_input(key="board.nickname").input("ann").run()
+    at.button(key="mlp.board-post").click().run()
+    assert any(m.endswith(f"test accuracy {shown:.1%}.") for m in messages(at)), messages(at)
+    [row] = board_rows(code)["MLP: test accuracy"]
+    assert row["Score"] == f"{shown:.1%}" and row["Parameters"] == 2 * 6 + 6 + 6 + 1
+
+
 def test_runs_that_cannot_be_rechecked_are_not_posted(board_env):
     code, _ = open_room()
     at = open_with_link(BIGRAM, {"room": code, "data": "upload"})
@@ -241,9 +259,17 @@ def test_a_database_that_is_down_gets_a_message_and_the_pages_keep_working(monke
     assert param(at, "n") == "3" and at.metric
 
 
-def test_the_projector_refreshes_and_shows_no_forms(board_env):
-    code, _ = open_room()
-    at = open_with_link(BOARD, {"room": code, "present": "1"})
-    assert not at.button and not at.multiselect and not at.text_input
+def test_the_projector_shows_no_forms_no_key_and_no_hidden_posts(board_env):
+    code, token = open_room()
+    post_from(BIGRAM, {"room": code}, "hidden one")
+    teacher = open_with_link(BOARD, {"room": code, "teacher": token})
+    [hide] = teacher.multiselect
+    hide.select(hide.options[0].split()[0].removeprefix("#")).run()
+    # The teacher's own link, put on the projector: no tools, and the key leaves the link.
+    at = open_with_link(BOARD, {"room": code, "teacher": token, "present": "1"})
+    assert not at.button and not at.multiselect and not at.text_input and not at.code
+    assert param(at, "teacher") is None and param(at, "room") == code
+    assert not at.dataframe  # the only post is hidden
+    assert "No dev NLL posted yet." in [c.value for c in at.caption]
     at = open_with_link(BIGRAM, {"room": code, "present": "1"})
     assert "Post to the class board" not in [e.label for e in at.expander]

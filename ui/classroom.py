@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui import presenter
+
 ROOM_PARAM = "room"
 TEACHER_PARAM = "teacher"
 LINK_PARAMS = (ROOM_PARAM, TEACHER_PARAM)
@@ -59,6 +61,7 @@ def link_params(page: str | None) -> dict[str, str]:
         return {}
     params = {ROOM_PARAM: code}
     token = teacher_token()
-    if page == BOARD_PAGE and token:
+    # Not on a projector either: the address bar is on the screen.
+    if page == BOARD_PAGE and token and not presenter.presenting():
         params[TEACHER_PARAM] = token
     return params

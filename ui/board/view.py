@@ -150,6 +150,10 @@ def page_url(page: str, params: dict[str, str]) -> str:
 
 
 def teacher_tools(store: BoardStore, room: Room) -> None:
+    """The teacher's links and tools; never on a projector, where the class would read the
+    key."""
+    if presenter.presenting():
+        return
     token = classroom.teacher_token()
     with st.expander("Teacher: links and tools", icon=":material/admin_panel_settings:"):
         room_params = {classroom.ROOM_PARAM: room.code}
@@ -207,8 +211,10 @@ def _score_text(post: Post) -> str:
 def standings(store: BoardStore, room: Room, teacher: bool) -> None:
     """Both boards: refreshed every few seconds in presenter mode (the projector), on a
     press of Refresh otherwise."""
-    every = REFRESH_SECONDS if presenter.presenting() else None
-    st.fragment(run_every=every)(_standings)(store, room.code, teacher)
+    presenting = presenter.presenting()
+    every = REFRESH_SECONDS if presenting else None
+    # Hidden posts are the teacher's to see, at their desk; not on the projector.
+    st.fragment(run_every=every)(_standings)(store, room.code, teacher and not presenting)
 
 
 def _standings(store: BoardStore, code: str, teacher: bool) -> None:
