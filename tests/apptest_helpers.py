@@ -73,3 +73,13 @@ def shown(markdown: str) -> str:
     """Markdown text as a reader sees it: the backslash escapes that keep user text literal
     (ui/text.py) removed."""
     return re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", "")
+
+
+def open_with_link(page_path: str, params: dict[str, str]) -> AppTest:
+    """A fresh session opening `page_path` from a link with these query parameters (no
+    exception allowed)."""
+    at = start_app()
+    at.query_params.update(params)
+    at.switch_page(page_path).run()
+    assert not at.exception, exception_messages(at)
+    return at

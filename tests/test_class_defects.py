@@ -10,7 +10,13 @@ import pytest
 
 from data.words import MAX_UPLOAD_BYTES, MAX_UPLOAD_MB
 from engine.expr import ExpressionError, parse
-from tests.apptest_helpers import exception_messages, page_state, setting_value, shown, start_app
+from tests.apptest_helpers import (
+    exception_messages,
+    open_with_link,
+    page_state,
+    setting_value,
+    shown,
+)
 from ui.bigram import SETTINGS as BIGRAM_SETTINGS
 from ui.bigram import BigramState
 from ui.mlp import SETTINGS as MLP_SETTINGS
@@ -39,14 +45,6 @@ UNESCAPED_MARKUP = re.compile(
 def markup_outside_code(markdown: str) -> list[str]:
     """Unescaped Markdown markup in `markdown`, code spans left out (nothing formats there)."""
     return UNESCAPED_MARKUP.findall(re.sub(r"`[^`]*`", "", markdown))
-
-
-def open_with_link(page: str, params: dict[str, str]):
-    at = start_app()
-    at.query_params.update(params)
-    at.switch_page(page).run()
-    assert not at.exception, exception_messages(at)
-    return at
 
 
 def widget_default_and_value(element) -> tuple[object, object]:

@@ -16,7 +16,7 @@ import pytest
 from data.names import DEFAULT_YEAR, ssa_names
 from data.splits import shuffled_split
 from serving.board_rules import POST_INTERVAL_SECONDS
-from tests.apptest_helpers import exception_messages, page_state, start_app
+from tests.apptest_helpers import exception_messages, open_with_link, page_state
 from ui.mlp import MlpState
 
 BOARD, BIGRAM, MLP = "pages/board.py", "pages/bigram.py", "pages/mlp.py"
@@ -26,14 +26,6 @@ BOARD, BIGRAM, MLP = "pages/board.py", "pages/bigram.py", "pages/mlp.py"
 def board_env(board_url, monkeypatch):
     monkeypatch.setenv("EXPLORER_BOARD_URL", board_url)
     return board_url
-
-
-def open_with_link(page: str, params: dict[str, str]):
-    at = start_app()
-    at.query_params.update(params)
-    at.switch_page(page).run()
-    assert not at.exception, exception_messages(at)
-    return at
 
 
 def param(at, name: str) -> str | None:

@@ -43,7 +43,7 @@ def board_url() -> str | None:
     return f"sqlite:///{folder / 'board.sqlite'}"
 
 
-def board_store() -> BoardStore:
+def board_database() -> BoardStore:
     """The process's board store, its schema created or migrated on first use. Raises
     BoardUnavailable (with a sentence for the page) when the database does not answer."""
     try:

@@ -14,7 +14,7 @@ import streamlit as st
 
 from serving.board_rules import NICKNAME_MAX, BoardError, clean_nickname, clean_room_code
 from ui import classroom, presenter
-from ui.board.connection import board_store
+from ui.board.connection import board_database
 from ui.board.scores import BIGRAM_MODELS, Entry
 from ui.text import in_code
 
@@ -125,7 +125,7 @@ def _post(
 ) -> tuple[str, str]:
     """Score and post; ("success" | "warning", the message)."""
     try:
-        store = board_store()
+        store = board_database()
         room = store.room(code)  # before the scoring: an unknown room costs nothing
         if room.closed:
             raise BoardError(f"Room {code} is closed: the teacher has stopped taking posts.")

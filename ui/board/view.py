@@ -25,7 +25,7 @@ from serving.board_rules import (
 from serving.board_schema import Post, Room, best_over_time
 from serving.board_store import BoardStore
 from ui import classroom, links, presenter
-from ui.board.connection import board_store
+from ui.board.connection import board_database
 from ui.charts import chart_height, configure_text, described
 
 REFRESH_SECONDS = 5  # the projector's board follows the class this often
@@ -44,7 +44,7 @@ BOARDS = {
 def open_store() -> BoardStore | None:
     """The board's store, or None after a message that the database is down."""
     try:
-        return board_store()
+        return board_database()
     except BoardError as error:
         st.warning(str(error), icon=":material/cloud_off:")
         return None
