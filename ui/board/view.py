@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import altair as alt
 import pandas as pd
@@ -83,8 +84,8 @@ def join_or_open(store: BoardStore) -> None:
     with right, st.container(border=True):
         st.subheader("Open a new board")
         st.caption(
-            f"For a teacher: a room code for your class and two links, one for students and "
-            f"one for you. The room and its posts are deleted after {room_days():g} days."
+            f"For a teacher: a room code for your class and its links: for students, for the "
+            f"projector, and your own. The room and its posts are deleted after {room_days():g} days."
         )
         if st.button(
             "Open a new board for my class", icon=":material/add_circle:", key="board.open-room"
@@ -115,22 +116,25 @@ def room_header(store: BoardStore, room: Room) -> bool:
     """The room's code and links; True for the room's teacher (a valid token)."""
     token = classroom.teacher_token()
     teacher = bool(token) and store.is_teacher(room.code, token)
-    st.markdown(f"## Room {room.code}")
-    ends = datetime.fromtimestamp(room.expires_at, UTC).strftime("%d %B %Y, %H:%M UTC")
     state = (
         "closed: no more posts"
         if room.closed
         else f"{room.post_count} of {MAX_POSTS_PER_ROOM} posts"
     )
-    st.caption(f"{state}; deleted on {ends}.")
+    if presenter.presenting():
+        # One line on a projector, so the rankings fit its 720 pixels: the code is what
+        # the class needs to read from it.
+        st.markdown(f"### Room {room.code} · {state}")
+        return teacher
+    st.markdown(f"## Room {room.code}")
+    ends = viewer_time(room.expires_at).strftime("%d %B %Y, %H:%M")
+    st.caption(f"{state}; deleted on {ends} ({viewer_zone_name()}).")
     if token and not teacher:
         st.warning(
             "The teacher's key in this link is not this room's, so you see the board as a "
             "student does.",
             icon=":material/key_off:",
         )
-    if presenter.presenting():
-        return teacher
     if not teacher:
         st.markdown(
             "To post: open the **Bigram** or **MLP** page from the sidebar (the room goes with "
@@ -225,7 +229,8 @@ def _standings(store: BoardStore, code: str, teacher: bool) -> None:
     except BoardError as error:
         st.warning(str(error), icon=":material/cloud_off:")
         return
-    st.caption(f"As of {time.strftime('%H:%M:%S')}.")
+    if not presenter.presenting():
+        st.caption(f"As of {viewer_time(time.time()):%H:%M:%S}.")
     for page, posts in boards.items():
         title, measure, order = BOARDS[page]
         st.subheader(title)
@@ -254,9 +259,10 @@ def ranking_table(posts: list[Post], teacher: bool, code: str) -> pd.DataFrame:
             "Score": _score_text(post),
             "n" if post.page == "bigram" else "Parameters": int(post.tiebreak),
             "Run": str(post.details.get("run", "")),
-            "Posted": time.strftime("%H:%M:%S", time.localtime(post.posted_at)),
-            "Open": page_url(post.page, post.settings | {classroom.ROOM_PARAM: code}),
+            "Posted": f"{viewer_time(post.posted_at):%H:%M:%S}",
         }
+        if not presenter.presenting():  # a link is no use on a projector
+            row["Open"] = page_url(post.page, post.settings | {classroom.ROOM_PARAM: code})
         if teacher:
             row["Hidden"] = "hidden" if post.hidden else ""
         rows.append(row)
@@ -264,28 +270,66 @@ def ranking_table(posts: list[Post], teacher: bool, code: str) -> pd.DataFrame:
 
 
 def progress_chart(posts: list[Post], page: str, measure: str) -> alt.TopLevelMixin:
-    """The best score so far, step by step over the lesson, with a text alternative."""
-    points = best_over_time(posts, page)
-    data = pd.DataFrame(
+    """Every post as a circle and the best score so far as a step line, against the time
+    since the board's first post (no clock, so no time zone to get wrong), with a text
+    alternative."""
+    improvements = best_over_time(posts, page)
+    start = min(p.posted_at for p in posts)
+    last_post = max(p.posted_at for p in posts)
+    steps = [*improvements, (last_post, improvements[-1][1])]  # the line runs to the last post
+    percent = page == "mlp"
+    fmt = ".0%" if percent else ".3f"
+    # Whole seconds early in a lesson, whole minutes after two.
+    unit, seconds = ("minutes", 60.0) if last_post - start >= 120 else ("seconds", 1.0)
+    since = f"{unit} since the first post"
+
+    line = pd.DataFrame(
+        {since: [(t - start) / seconds for t, _ in steps], "best": [b for _, b in steps]}
+    )
+    dots = pd.DataFrame(
         {
-            "time": [datetime.fromtimestamp(t, UTC) for t, _ in points],
-            measure: [score for _, score in points],
+            since: [(p.posted_at - start) / seconds for p in posts],
+            measure: [p.score for p in posts],
+            "nickname": [p.nickname for p in posts],
         }
     )
-    chart = (
-        alt.Chart(data)
-        .mark_line(interpolate="step-after", point=True, strokeWidth=3, color="#0072B2")
+    x = alt.X(f"{since}:Q", axis=alt.Axis(format="d", tickMinStep=1))
+    y_axis = alt.Axis(format=fmt, title=measure)
+    chart = alt.layer(
+        alt.Chart(dots)
+        .mark_point(size=60, color="#444444", filled=False)
         .encode(
-            x=alt.X("time:T", title="posted at (UTC)"),
-            y=alt.Y(f"{measure}:Q", title=f"best {measure} so far", scale=alt.Scale(zero=False)),
-            tooltip=[alt.Tooltip("time:T", format="%H:%M:%S"), alt.Tooltip(f"{measure}:Q")],
-        )
-        .properties(title=f"Best {measure} over time", height=chart_height(220))
-    )
-    first, last = points[0][1], points[-1][1]
-    fmt = "{:.1%}" if page == "mlp" else "{:.4f}"
+            x=x,
+            y=alt.Y(f"{measure}:Q", axis=y_axis, scale=alt.Scale(zero=False)),
+            tooltip=["nickname:N", alt.Tooltip(f"{measure}:Q", format=fmt)],
+        ),
+        alt.Chart(line)
+        .mark_line(interpolate="step-after", strokeWidth=3, color="#0072B2")
+        .encode(x=x, y=alt.Y("best:Q", axis=y_axis, scale=alt.Scale(zero=False))),
+    ).properties(title=f"Best {measure} so far; circles: posts",
+                 height=chart_height(220))  # fmt: skip
+    first, best = improvements[0][1], improvements[-1][1]
+    shown = "{:.1%}" if percent else "{:.4f}"
     summary = (
-        f"Best {measure} over time: from {fmt.format(first)} to {fmt.format(last)} "
-        f"in {len(points) - 1} improvements over {len(posts)} posts."
+        f"Best {measure} over the lesson: {len(posts)} posts in "
+        f"{(last_post - start) / 60:.0f} minutes; the best went from {shown.format(first)} to "
+        f"{shown.format(best)} in {len(improvements) - 1} "
+        f"improvement{'' if len(improvements) == 2 else 's'}."
     )
     return described(configure_text(chart), summary)
+
+
+def viewer_time(seconds: float) -> datetime:
+    """A moment in the browser's time zone (st.context.timezone), UTC when unknown."""
+    return datetime.fromtimestamp(seconds, _viewer_zone())
+
+
+def viewer_zone_name() -> str:
+    return str(_viewer_zone())
+
+
+def _viewer_zone():
+    try:
+        return ZoneInfo(st.context.timezone or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return UTC
