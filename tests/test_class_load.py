@@ -25,7 +25,10 @@ EXPECTED = {
 }
 
 
-def test_five_students_and_a_projector_for_forty_seconds_get_every_action_answered(tmp_path):
+def test_five_students_and_a_projector_for_forty_seconds_get_every_action_answered(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setenv("EXPLORER_LOAD_POST_SHARE", "1")  # every run posted: both kinds seen
     with streamlit_server("class-load-server.log") as server:
         run_locust(server.url, users=6, seconds=40, arrive=2, core=None, prefix=tmp_path / "class")
         assert server.process.poll() is None  # the server is still up
