@@ -14,10 +14,11 @@ from __future__ import annotations
 import threading
 
 import pytest
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import create_engine, func, select, update
 
 from serving.board_rules import BOARD_PAGES, MAX_POSTS_PER_ROOM, BoardError, BoardUnavailable
 from serving.board_schema import (
+    SCHEMA_VERSION,
     NewPost,
     Post,
     best_over_time,
@@ -399,6 +400,14 @@ def test_a_restart_loses_nothing(store, board_url, clock):
         assert names(again.posts(code, "bigram")) == ["second", "first"]
     finally:
         engine.dispose()
+
+
+def test_a_database_a_newer_app_changed_is_refused_and_left_alone(store):
+    with store.engine.begin() as connection:
+        connection.execute(update(schema_table).values(version=SCHEMA_VERSION + 1))
+    with pytest.raises(BoardError, match="newer than this app"):
+        store.migrate()
+    assert count(store, schema_table) == 1
 
 
 DOWN_URLS = {

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from serving.board_rules import BoardUnavailable
+from serving.board_rules import BoardError, BoardUnavailable
 from serving.board_store import BoardStore
 
 BOARD_URL_ENV = "EXPLORER_BOARD_URL"
@@ -68,7 +68,7 @@ def _store(url: str | None) -> BoardStore:
         connection = st.connection(CONNECTION_NAME, type="sql", **options)
         store = BoardStore(connection.engine)
         store.migrate()
-    except BoardUnavailable:
+    except BoardError:  # down, or a schema newer than this app: its own message
         raise
     except Exception as error:  # a bad URL, a missing driver, a refused login
         raise BoardUnavailable(
