@@ -73,6 +73,15 @@ def _has_posts(at, heading: str) -> bool:
     return f"No {measure} posted yet." not in [c.value for c in at.caption]
 
 
+def hide_or_show(teacher, code: str, nickname: str, action: str) -> None:
+    """The teacher picks the post of `nickname` and presses Hide it / Show it again."""
+    choice = teacher.selectbox(key=f"board.post-choice.{code}")
+    [label] = [o for o in choice.options if f" {nickname} (" in o]  # "#1 spam (bigram, ...)"
+    choice.set_value(label.split()[0].removeprefix("#")).run()
+    teacher.button(key=f"board.{action}.{code}").click().run()
+    assert not teacher.exception, exception_messages(teacher)
+
+
 def hand_counted_dev_nll(k: float) -> float:
     """The bigram counts model's dev NLL on the page's default names, counted here."""
     words = ssa_names(DEFAULT_YEAR, "both", None)
@@ -208,17 +217,23 @@ def test_teacher_hides_clears_and_closes_students_cannot(board_env):
     post_from(BIGRAM, {"room": code}, "spam")
     post_from(BIGRAM, {"room": code, "smoothing": "2"}, "kept")
     teacher = open_with_link(BOARD, {"room": code, "teacher": token})
-    [hide] = teacher.multiselect
-    [spam] = [label for label in hide.options if "spam" in label]  # "#1 spam (bigram, ...)"
-    hide.select(spam.split()[0].removeprefix("#")).run()
+    stale_tab = open_with_link(BOARD, {"room": code, "teacher": token})
+    hide_or_show(teacher, code, "spam", "Hide it")
     assert [r["Nickname"] for r in board_rows(code)["Bigram: dev NLL"]] == ["kept"]
     assert len(board_rows(code, token)["Bigram: dev NLL"]) == 2  # the teacher still sees it
+    # A second tab of the teacher's, drawn before the hiding, changes nothing by itself...
+    stale_tab.run()
+    assert [r["Nickname"] for r in board_rows(code)["Bigram: dev NLL"]] == ["kept"]
+    # ...and Show it again brings the post back.
+    hide_or_show(stale_tab, code, "spam", "Show it again")
+    assert len(board_rows(code)["Bigram: dev NLL"]) == 2
+    hide_or_show(teacher, code, "spam", "Hide it")
     # A wrong key (or another room's) gets a warning and no tools.
     other_code, other_token = open_room()
     for wrong in ("nope", other_token, "k" * 10_000):
         student = open_with_link(BOARD, {"room": code, "teacher": wrong})
         assert any("not this room's" in w.body for w in student.warning)
-        assert not student.multiselect and not [b for b in student.button if "Clear" in b.label]
+        assert not student.selectbox and not [b for b in student.button if "Clear" in b.label]
     teacher.checkbox(key=f"board.sure.{code}").check().run()
     [close] = [b for b in teacher.button if b.label == "Close the room"]
     close.click().run()
@@ -255,11 +270,10 @@ def test_the_projector_shows_no_forms_no_key_and_no_hidden_posts(board_env):
     code, token = open_room()
     post_from(BIGRAM, {"room": code}, "hidden one")
     teacher = open_with_link(BOARD, {"room": code, "teacher": token})
-    [hide] = teacher.multiselect
-    hide.select(hide.options[0].split()[0].removeprefix("#")).run()
+    hide_or_show(teacher, code, "hidden one", "Hide it")
     # The teacher's own link, put on the projector: no tools, and the key leaves the link.
     at = open_with_link(BOARD, {"room": code, "teacher": token, "present": "1"})
-    assert not at.button and not at.multiselect and not at.text_input and not at.code
+    assert not at.button and not at.selectbox and not at.text_input and not at.code
     assert param(at, "teacher") is None and param(at, "room") == code
     assert not at.dataframe  # the only post is hidden
     assert "No dev NLL posted yet." in [c.value for c in at.caption]

@@ -176,25 +176,30 @@ def teacher_tools(store: BoardStore, room: Room) -> None:
 
 
 def hide_posts(store: BoardStore, room: Room, token: str | None) -> None:
+    """Pick a post, then Hide or Show it: each press says what it wants, so a second tab of
+    the teacher's, showing an older board, cannot undo the first's choice."""
     posts = [p for page in BOARDS for p in store.posts(room.code, page, include_hidden=True)]
     if not posts:
         return
-    # Options are strings: AppTest (and a URL-safe key) handle them better than ints.
-    labels = {str(p.id): f"#{p.id} {p.nickname} ({p.page}, {_score_text(p)})" for p in posts}
-    hidden_now = [str(p.id) for p in posts if p.hidden]
-    chosen = st.multiselect(
-        "Hidden from the board",
+    labels = {
+        str(p.id): f"#{p.id} {p.nickname} ({p.page}, {_score_text(p)})"
+        + (", hidden" if p.hidden else "")
+        for p in posts
+    }
+    chosen = st.selectbox(
+        "A post to hide or show again",
         list(labels),
-        default=hidden_now,
+        index=None,
         format_func=labels.get,
-        key=f"board.hidden.{room.code}",
+        placeholder="Choose a post",
+        key=f"board.post-choice.{room.code}",
         help="A hidden post stays in the database until the board is cleared.",
     )
-    changed = set(chosen) ^ set(hidden_now)
-    for post_id in changed:
-        store.set_hidden(room.code, token, int(post_id), post_id in chosen)
-    if changed:
-        st.rerun()
+    left, right = st.columns(2)
+    for column, label, hidden in ((left, "Hide it", True), (right, "Show it again", False)):
+        if column.button(label, disabled=chosen is None, key=f"board.{label}.{room.code}"):
+            store.set_hidden(room.code, token, int(chosen), hidden)
+            st.rerun()
 
 
 def clear_or_close(store: BoardStore, room: Room, token: str | None) -> None:
