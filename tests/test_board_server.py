@@ -10,6 +10,7 @@ protocol a browser speaks (benchmarks/streamlit_client.py):
 from __future__ import annotations
 
 import threading
+import time
 from urllib.parse import parse_qs
 
 from sqlalchemy import create_engine, select
@@ -102,10 +103,8 @@ def test_a_class_posts_at_once_and_a_restart_loses_nothing(board_url):
         projector = StreamlitStudent(server.url)
         first = projector.open("board", f"room={code}&present=1")
         assert not first.exceptions and projector.auto_rerun is not None
-        import time
-
-        refreshes = projector.follow_fragment(time.monotonic() + 12)
-        assert len(refreshes) >= 2 and not any(r.exceptions for r in refreshes)
+        refreshes = projector.follow_fragment(time.monotonic() + 7)  # every 5 s
+        assert refreshes and not any(r.exceptions for r in refreshes)
     after = stored_posts(board_url)
     assert after[:CLASS_SIZE] == before  # nothing lost or changed by the restart
     assert [row[1] for row in after[CLASS_SIZE:]] == ["after the restart"]
