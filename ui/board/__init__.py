@@ -17,7 +17,14 @@ from ui.board.scores import (
     mlp_entry,
     mlp_note,
 )
-from ui.board.view import current_room, open_store, room_header, standings, teacher_tools
+from ui.board.view import (
+    current_room,
+    open_store,
+    page_title,
+    room_header,
+    standings,
+    teacher_tools,
+)
 
 __all__ = [
     "ALL_WORDS_REFUSAL",
@@ -29,6 +36,7 @@ __all__ = [
     "mlp_entry",
     "mlp_note",
     "open_store",
+    "page_title",
     "post_panel",
     "room_header",
     "standings",

@@ -42,6 +42,12 @@ BOARDS = {
 }
 
 
+def page_title(heading: str) -> None:
+    """The page's title; on a projector the room's header is the title (room_header)."""
+    if not presenter.presenting():
+        st.title(heading)
+
+
 def open_store() -> BoardStore | None:
     """The board's store, or None after a message that the database is down."""
     try:
@@ -122,9 +128,10 @@ def room_header(store: BoardStore, room: Room) -> bool:
         else f"{room.post_count} of {MAX_POSTS_PER_ROOM} posts"
     )
     if presenter.presenting():
-        # One line on a projector, so the rankings fit its 720 pixels: the code is what
-        # the class needs to read from it.
-        st.markdown(f"### Room {room.code} · {state}")
+        # The title on a projector (page_title drew none), so the rankings fit its 720
+        # pixels: the code is what the class needs to read from it.
+        st.title(f"Class board: room {room.code}")
+        st.caption(state)
         return teacher
     st.markdown(f"## Room {room.code}")
     ends = viewer_time(room.expires_at).strftime("%d %B %Y, %H:%M")
