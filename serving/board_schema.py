@@ -73,28 +73,24 @@ class Room:
 
 
 @dataclass(frozen=True)
-class Post:
-    id: int
-    page: str
-    nickname: str
-    settings: dict[str, str]
-    details: dict[str, object]
-    score: float
-    tiebreak: float
-    posted_at: float
-    hidden: bool
-
-
-@dataclass(frozen=True)
 class NewPost:
     """A post as the page makes it: the score is the server's own, never a client's."""
 
     page: str
     nickname: str
-    settings: dict[str, str]
-    details: dict[str, object]
+    settings: dict[str, str]  # the page's link parameters that reproduce the run
+    details: dict[str, object]  # what the board shows of the run
     score: float
     tiebreak: float
+
+
+@dataclass(frozen=True)
+class Post(NewPost):
+    """A post as the board reads it back."""
+
+    id: int
+    posted_at: float
+    hidden: bool
 
 
 def best_over_time(posts: list[Post], page: str) -> list[tuple[float, float]]:

@@ -275,15 +275,15 @@ class BoardStore:
             rows = connection.execute(query).all()
         return [
             Post(
-                row.id,
-                row.page,
-                row.nickname,
-                json.loads(row.settings),
-                json.loads(row.details),
-                row.score,
-                row.tiebreak,
-                row.posted_at,
-                bool(row.hidden),
+                page=row.page,
+                nickname=row.nickname,
+                settings=json.loads(row.settings),
+                details=json.loads(row.details),
+                score=row.score,
+                tiebreak=row.tiebreak,
+                id=row.id,
+                posted_at=row.posted_at,
+                hidden=bool(row.hidden),
             )
             for row in rows
         ]

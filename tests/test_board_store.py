@@ -95,7 +95,7 @@ def test_posts_rank_best_first_per_page(store, clock):
 
 def test_best_over_time_is_the_running_best():
     def at(post_id, when, score, page):
-        return Post(post_id, page, f"n{post_id}", {}, {}, score, 1.0, when, False)
+        return Post(page, f"n{post_id}", {}, {}, score, 1.0, post_id, when, False)
 
     bigram = [at(5, 5.0, 1.0, "bigram"), at(1, 1.0, 3.0, "bigram"), at(3, 3.0, 2.0, "bigram")]
     bigram += [at(2, 2.0, 3.5, "bigram"), at(4, 4.0, 2.0, "bigram")]
