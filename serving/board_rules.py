@@ -23,6 +23,7 @@ _ROOM_CODE = re.compile(f"[{ROOM_ALPHABET}]{{{ROOM_CODE_LENGTH}}}")
 NICKNAME_MAX = 24
 POST_INTERVAL_SECONDS = 10.0  # one post per student (and per nickname) this often
 MAX_POSTS_PER_ROOM = 200
+MAX_ROOMS_PER_HOUR = 60  # rooms one server (all its processes) opens an hour, at most
 DEFAULT_ROOM_DAYS = 7.0
 ROOM_DAYS_ENV = "EXPLORER_BOARD_ROOM_DAYS"
 MAX_ROOM_DAYS = 90.0

@@ -38,7 +38,9 @@ posts_table = Table(
     "board_posts",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("room_code", ForeignKey("board_rooms.code"), nullable=False, index=True),
+    Column(
+        "room_code", ForeignKey("board_rooms.code", ondelete="CASCADE"), nullable=False, index=True
+    ),
     Column("post_key", String(64), nullable=False),
     Column("page", String(16), nullable=False),
     Column("nickname", String(NICKNAME_MAX), nullable=False),
@@ -53,7 +55,7 @@ posts_table = Table(
 clocks_table = Table(
     "board_clocks",
     metadata,
-    Column("room_code", ForeignKey("board_rooms.code"), primary_key=True),
+    Column("room_code", ForeignKey("board_rooms.code", ondelete="CASCADE"), primary_key=True),
     Column("author", String(80), primary_key=True),  # "session:..." or "nickname:..."
     Column("last_post_at", Float, nullable=False),
 )

@@ -7,7 +7,7 @@ UPDATE, atomic in both databases:
 
 - a room takes a post only while `post_count < MAX_POSTS_PER_ROOM`, it is open and unexpired;
 - a student (and a nickname) posts only if their clock row is older than the interval;
-- a post's key (made once per press) is unique in its room, so a retried press adds nothing.
+- a post's key is unique in its room, so one key submitted twice adds one post.
 
 A post, its count and its clocks change in one transaction: a refused post leaves no trace.
 """
@@ -25,6 +25,7 @@ from sqlalchemy import (
     and_,
     delete,
     event,
+    func,
     insert,
     select,
     update,
@@ -35,6 +36,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from serving.board_rules import (
     BOARD_PAGES,
     MAX_POSTS_PER_ROOM,
+    MAX_ROOMS_PER_HOUR,
     POST_INTERVAL_SECONDS,
     BoardError,
     BoardUnavailable,
@@ -86,7 +88,18 @@ class BoardStore:
     # ---- schema ----------------------------------------------------------------------------
 
     def migrate(self) -> None:
-        """Create the tables on first use; refuse a database a newer app has changed."""
+        """Create the tables on first use; refuse a database a newer app has changed.
+        Several processes starting at once may race to create them: the loser tries again
+        and finds them made."""
+        for attempt in range(3):
+            try:
+                return self._migrate_once()
+            except BoardUnavailable:
+                if attempt == 2:
+                    raise
+                time.sleep(0.2)
+
+    def _migrate_once(self) -> None:
         with self._transaction() as connection:
             metadata.create_all(connection, checkfirst=True)
             version = connection.execute(select(schema_table.c.version)).scalar()
@@ -107,6 +120,17 @@ class BoardStore:
             raise BoardError("A room lasts a positive number of days, at most a year.")
         self.purge_expired(force=True)
         now = self.clock()
+        with self._transaction() as connection:
+            recent = connection.execute(
+                select(func.count())
+                .select_from(rooms_table)
+                .where(rooms_table.c.created_at > now - 3600.0)
+            ).scalar_one()
+        if recent >= MAX_ROOMS_PER_HOUR:
+            raise BoardError(
+                f"{recent} boards were opened on this server in the last hour, its most; "
+                "use one of them or try again later."
+            )
         for _ in range(20):
             code, token = new_room_code(), new_teacher_token()
             try:
@@ -156,13 +180,45 @@ class BoardStore:
             return 0
         self._purged_at = now
         expired = select(rooms_table.c.code).where(rooms_table.c.expires_at <= now)
-        with self._transaction() as connection:
-            for table in (posts_table, clocks_table):
-                connection.execute(delete(table).where(table.c.room_code.in_(expired)))
-            gone = connection.execute(delete(rooms_table).where(rooms_table.c.expires_at <= now))
+        try:
+            with self._transaction() as connection:
+                for table in (posts_table, clocks_table):
+                    connection.execute(delete(table).where(table.c.room_code.in_(expired)))
+                gone = connection.execute(
+                    delete(rooms_table).where(rooms_table.c.expires_at <= now)
+                )
+        except IntegrityError:
+            # A post landed in a room the moment it expired (PostgreSQL: committed while
+            # this purge waited for the room's row): the next purge takes both.
+            self._purged_at = -math.inf
+            return 0
         return gone.rowcount
 
     # ---- posting ---------------------------------------------------------------------------
+
+    def check_can_post(self, code: str, nickname: str, author: str) -> None:
+        """What `post` would refuse before any run is scored (read only; `post` checks
+        again, atomically): a closed, full or gone room, or a clock that has not run out."""
+        now = self.clock()
+        clocks = clocks_table.c
+        whos = [f"session:{author}"[:80], f"nickname:{nickname.casefold()}"[:80]]
+        with self._transaction() as connection:
+            row = connection.execute(select(rooms_table).where(rooms_table.c.code == code)).first()
+            last = connection.execute(
+                select(func.max(clocks.last_post_at)).where(
+                    and_(clocks.room_code == code, clocks.author.in_(whos))
+                )
+            ).scalar()
+            if row is None or row.closed or row.expires_at <= now:
+                raise BoardError(self._why_room_refuses(connection, code, now))
+            if row.post_count >= MAX_POSTS_PER_ROOM:
+                raise BoardError(self._why_room_refuses(connection, code, now))
+        if last is not None and now - last < POST_INTERVAL_SECONDS:
+            wait = max(1, math.ceil(POST_INTERVAL_SECONDS - (now - last)))
+            raise BoardError(
+                f"One post every {POST_INTERVAL_SECONDS:.0f} seconds: you (or this nickname) "
+                f"posted a moment ago. Post again in {wait} s."
+            )
 
     def post(self, code: str, new: NewPost, author: str, post_key: str) -> int:
         """Add a post; its id. BoardError when a limit refuses it (nothing is written)."""
@@ -310,10 +366,12 @@ class BoardStore:
         """Delete every post of the room; the room stays open, its count starts over."""
         with self._transaction() as connection:
             self._as_teacher(connection, code, token)
-            connection.execute(delete(posts_table).where(posts_table.c.room_code == code))
+            # The room's row first: it is locked until the end, so a post that is being
+            # written finishes before (and is deleted) or waits until after (and counts).
             connection.execute(
                 update(rooms_table).where(rooms_table.c.code == code).values(post_count=0)
             )
+            connection.execute(delete(posts_table).where(posts_table.c.room_code == code))
 
     def close(self, code: str, token: object) -> None:
         """Stop taking posts; the board stays readable until the room expires."""

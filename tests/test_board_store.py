@@ -16,7 +16,13 @@ import threading
 import pytest
 from sqlalchemy import create_engine, func, select, update
 
-from serving.board_rules import BOARD_PAGES, MAX_POSTS_PER_ROOM, BoardError, BoardUnavailable
+from serving.board_rules import (
+    BOARD_PAGES,
+    MAX_POSTS_PER_ROOM,
+    MAX_ROOMS_PER_HOUR,
+    BoardError,
+    BoardUnavailable,
+)
 from serving.board_schema import (
     SCHEMA_VERSION,
     NewPost,
@@ -251,6 +257,30 @@ def test_a_room_holds_at_most_200_posts(store, clock):
     store.clear(code, token)
     store.post(code, new_post("late"), "late", "key-late")  # at once: no clock was left
     assert store.room(code).post_count == 1
+
+
+def test_the_precheck_refuses_what_post_would_before_any_scoring(store, clock):
+    code, token = store.open_room(days=7)
+    store.check_can_post(code, "ann", "a1")  # nothing against it yet
+    store.post(code, new_post("ann"), "a1", "k1")
+    for nickname, author in (("ann", "a2"), ("ANN", "a3"), ("bob", "a1")):
+        with pytest.raises(BoardError, match="10 seconds"):
+            store.check_can_post(code, nickname, author)
+    clock.advance(10.5)
+    store.check_can_post(code, "ann", "a1")
+    store.close(code, token)
+    with pytest.raises(BoardError, match="closed"):
+        store.check_can_post(code, "cy", "a4")
+    assert count(store, clocks_table, code) == 2  # it wrote nothing
+
+
+def test_a_server_opens_at_most_60_rooms_an_hour(store, clock):
+    for _ in range(MAX_ROOMS_PER_HOUR):
+        store.open_room(days=7)
+    with pytest.raises(BoardError, match="last hour"):
+        store.open_room(days=7)
+    clock.advance(3601)
+    store.open_room(days=7)
 
 
 def test_a_repeated_post_key_adds_nothing(store):

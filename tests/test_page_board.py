@@ -234,12 +234,42 @@ def test_teacher_hides_clears_and_closes_students_cannot(board_env):
         student = open_with_link(BOARD, {"room": code, "teacher": wrong})
         assert any("not this room's" in w.body for w in student.warning)
         assert not student.selectbox and not [b for b in student.button if "Clear" in b.label]
+    post_from(BIGRAM, {"room": other_code}, "elsewhere")
     teacher.checkbox(key=f"board.sure.{code}").check().run()
+    [clear] = [b for b in teacher.button if b.label == "Clear the board"]
+    clear.click().run()
+    assert board_rows(code, token)["Bigram: dev NLL"] == []
     [close] = [b for b in teacher.button if b.label == "Close the room"]
     close.click().run()
     at = post_from(BIGRAM, {"room": code}, "late")
     assert any("closed" in m for m in messages(at)), messages(at)
-    assert open_with_link(BOARD, {"room": other_code}).dataframe == []  # untouched
+    # The other room kept its post through the clearing and closing of this one.
+    assert [r["Nickname"] for r in board_rows(other_code)["Bigram: dev NLL"]] == ["elsewhere"]
+
+
+def test_runs_on_other_words_are_ranked_apart(board_env):
+    code, _ = open_room()
+    post_from(BIGRAM, {"room": code}, "ann")
+    post_from(BIGRAM, {"room": code, "smoothing": "3"}, "bo")
+    # A shorter, easier list scores a lower NLL: it must not top the others' board.
+    post_from(BIGRAM, {"room": code, "year": "1880", "sex": "F", "top_n": "500"}, "easy")
+    at = open_with_link(BOARD, {"room": code})
+    [data] = at.selectbox
+    assert len(data.options) == 2 and "(2 posts)" in data.options[0]
+    assert [r["Nickname"] for r in at.dataframe[0].value.to_dict("records")] == ["ann", "bo"]
+    assert any("1880" in label for label in data.options)
+    data.set_value("ssa:1880:F:500:split").run()  # the word list's key, as the post keeps it
+    [row] = at.dataframe[0].value.to_dict("records")
+    assert row["Nickname"] == "easy"
+
+
+def test_too_few_test_points_cannot_be_posted(board_env):
+    code, _ = open_room()
+    # 10 points, 5% to test: the split rounds to no test point at all.
+    at = open_with_link(MLP, {"room": code, "points": "10", "test": "0.05"})
+    assert (
+        any("at least 10" in m for m in messages(at)) and at.button(key="mlp.board-post").disabled
+    )
 
 
 @pytest.mark.parametrize(

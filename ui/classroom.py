@@ -18,7 +18,7 @@ from ui import presenter
 
 ROOM_PARAM = "room"
 TEACHER_PARAM = "teacher"
-LINK_PARAMS = (ROOM_PARAM, TEACHER_PARAM)
+ROOM_LINK_PARAMS = (ROOM_PARAM, TEACHER_PARAM)
 BOARD_PAGE = "board"
 ROOM_KEY = "classroom.room"
 TEACHER_KEY = "classroom.teacher"
@@ -54,7 +54,7 @@ def join(code: str | None, teacher: str | None = None) -> None:
     st.session_state[TOKEN_ROOM_KEY] = code if teacher else None
 
 
-def link_params(page: str | None) -> dict[str, str]:
+def room_link_params(page: str | None) -> dict[str, str]:
     """What the room adds to `page`'s link: the room, and the teacher's token on the board."""
     code = room_code()
     if not code:

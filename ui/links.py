@@ -52,7 +52,7 @@ def link_params(settings: PageSettings) -> dict[str, str]:
 
 def session_params(page: str | None) -> dict[str, str]:
     """What travels in every page's link besides its settings: presenter mode and the room."""
-    return presenter.mode().link_params() | classroom.link_params(page)
+    return presenter.mode().link_params() | classroom.room_link_params(page)
 
 
 def read_link(settings: PageSettings, params: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
@@ -106,7 +106,7 @@ def page_params(page: str) -> dict[str, str]:
     """The query string that opens `page` with this user's settings of it (the sidebar's
     links carry it, so a page switch adds one entry to the browser's history, not two)."""
     own = st.session_state.get(BY_PAGE_KEY, {}).get(page, {})
-    travelling = (*presenter.LINK_PARAMS, *classroom.LINK_PARAMS)
+    travelling = (*presenter.LINK_PARAMS, *classroom.ROOM_LINK_PARAMS)
     return {k: v for k, v in own.items() if k not in travelling} | session_params(page)
 
 

@@ -54,7 +54,7 @@ class Setting:
             raise ValueError(f"unknown setting kind {self.kind!r}")
         if self.kind == "choice" and self.default not in self.options:
             raise ValueError(f"default of {self.key!r} is not one of its options")
-        if self.key in (*presenter.LINK_PARAMS, *classroom.LINK_PARAMS):
+        if self.key in (*presenter.LINK_PARAMS, *classroom.ROOM_LINK_PARAMS):
             raise ValueError(f"{self.key!r} is reserved for presenter mode and the class board")
 
     def validate(self, value: Any) -> Any:

@@ -126,13 +126,27 @@ def _post(
     """Score and post; ("success" | "warning", the message)."""
     try:
         store = board_database()
-        room = store.room(code)  # before the scoring: an unknown room costs nothing
-        if room.closed:
-            raise BoardError(f"Room {code} is closed: the teacher has stopped taking posts.")
+        store.room(code)
         name = clean_nickname(nickname)
+        # Before the scoring: a gone, closed or full room, or a post too soon, costs nothing.
+        store.check_can_post(code, name, author())
         with st.spinner("Scoring your run on the server..."):
-            entry = make_entry(model)
+            entry = _scored(make_entry, model)
         store.post(code, entry.new_post(name), author(), uuid.uuid4().hex)
     except BoardError as error:  # a limit, a bad name, or the database down (BoardUnavailable)
         return "warning", str(error)
     return "success", f"Posted to room {code}: {entry.headline}."
+
+
+def _scored(make_entry: Callable[[str], Entry], model: str) -> Entry:
+    """The run scored, or BoardError: a run the settings allow may still not train (a
+    diverging net, a split the data cannot make)."""
+    try:
+        return make_entry(model)
+    except BoardError:
+        raise
+    except (ValueError, ArithmeticError) as error:
+        raise BoardError(
+            f"The server could not score this run ({type(error).__name__}); change a setting "
+            "and post again."
+        ) from error

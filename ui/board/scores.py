@@ -19,6 +19,7 @@ import math
 from dataclasses import dataclass, replace
 from typing import Any
 
+from data.toy2d import DATASET_LABELS
 from models.mlp_training import Trainer, count_parameters, evaluate
 from serving.board_rules import BoardError
 from serving.board_schema import NewPost
@@ -43,9 +44,11 @@ ALL_WORDS_REFUSAL = (
     "The board ranks runs by their NLL on dev words the model never saw: under *Fit the "
     "models on* choose *train / dev / test* to post."
 )
+MIN_TEST_POINTS = 10  # fewer, and one lucky point makes 100%
 NO_TEST_REFUSAL = (
     "The board ranks runs by their accuracy on test points the network never trained on: "
-    "set a *Test fraction* above 0 (and a dataset other than the lecture's examples) to post."
+    f"use at least {MIN_TEST_POINTS} of them (more *Points* or a larger *Test fraction*, and "
+    "a dataset other than the lecture's examples) to post."
 )
 
 
@@ -57,8 +60,20 @@ def bigram_note(values: dict[str, Any]) -> str | None:
 
 
 def mlp_note(values: dict[str, Any]) -> str | None:
-    no_test = values["dataset"] == "lecture" or values["test"] <= 0
-    return NO_TEST_REFUSAL if no_test else None
+    return NO_TEST_REFUSAL if _too_few_test_points(values) else None
+
+
+def _too_few_test_points(values: dict[str, Any]) -> bool:
+    if values["dataset"] == "lecture" or values["test"] <= 0:
+        return True
+    try:
+        _, test = load_split(
+            values["dataset"], values["points"], values["noise"], values["data_seed"],
+            values["test"],
+        )  # fmt: skip
+    except ValueError:
+        return True
+    return len(test) < MIN_TEST_POINTS
 
 
 @dataclass(frozen=True)
@@ -136,7 +151,14 @@ def bigram_entry(values: dict[str, Any], model: str) -> Entry:
     return Entry(
         "bigram",
         _link_settings(bigram_settings.SETTINGS, values, WORD_KEYS + MODEL_KEYS[model]),
-        {"model": model, "n": n, "run": f"{order} {what}", "words": words.label},
+        # Runs are ranked among runs on the same words (a smaller list is easier).
+        {
+            "model": model,
+            "n": n,
+            "run": f"{order} {what}",
+            "data": words.key,
+            "data_label": words.label,
+        },  # fmt: skip
         nll,
         float(n),
         f"dev NLL {nll:.4f}",
@@ -149,7 +171,7 @@ def mlp_entry(values: dict[str, Any]) -> Entry:
         spec = mlp_settings.spec_from(values)
     except ValueError as error:
         raise BoardError(f"These settings make no network: {error}") from error
-    if spec.dataset == "lecture" or spec.test_fraction <= 0:
+    if _too_few_test_points(values):
         raise BoardError(NO_TEST_REFUSAL)
     one_step = replace(spec, config=replace(spec.config, steps=1))
     estimate = CostEstimate(seconds_per_step(one_step), spec.config.steps)
@@ -165,7 +187,12 @@ def mlp_entry(values: dict[str, Any]) -> Entry:
         "mlp",
         _link_settings(mlp_settings.SETTINGS, values, keys),
         {
-            "dataset": spec.dataset,
+            # Runs are ranked among runs on the same points (the same test set).
+            "data": f"{spec.dataset}:{spec.points}:{spec.noise}:{spec.data_seed}:"
+            f"{spec.test_fraction}",
+            "data_label": f"{DATASET_LABELS.get(spec.dataset, spec.dataset)}, {spec.points} "
+            f"points, noise {spec.noise:g}, data seed {spec.data_seed}, "
+            f"{spec.test_fraction:.0%} of them to test",
             "parameters": parameters,
             "run": f"{shape} {spec.config.activation}, {spec.config.steps:,} steps, "
             f"lr {spec.config.learning_rate:g}",

@@ -121,7 +121,11 @@ def _open_room(store: BoardStore) -> None:
 def room_header(store: BoardStore, room: Room) -> bool:
     """The room's code and links; True for the room's teacher (a valid token)."""
     token = classroom.teacher_token()
-    teacher = bool(token) and store.is_teacher(room.code, token)
+    try:
+        teacher = bool(token) and store.is_teacher(room.code, token)
+    except BoardError as error:  # the database stopped answering since the room was read
+        st.warning(str(error), icon=":material/cloud_off:")
+        teacher = False
     state = (
         "closed: no more posts"
         if room.closed
@@ -178,8 +182,11 @@ def teacher_tools(store: BoardStore, room: Room) -> None:
             language=None,
             wrap_lines=True,
         )
-        hide_posts(store, room, token)
-        clear_or_close(store, room, token)
+        try:
+            hide_posts(store, room, token)
+            clear_or_close(store, room, token)
+        except BoardError as error:  # down, or the key no longer this room's
+            st.warning(str(error), icon=":material/cloud_off:")
 
 
 def hide_posts(store: BoardStore, room: Room, token: str | None) -> None:
@@ -249,6 +256,7 @@ def _standings(store: BoardStore, code: str, teacher: bool) -> None:
         if not posts:
             st.caption(f"No {measure} posted yet.")
             continue
+        posts = same_data(posts, page)
         st.caption(f"Best first: {order}.")
         st.dataframe(ranking_table(posts, teacher, code), hide_index=True, width="stretch", column_config={
             "Open": st.column_config.LinkColumn("Open", display_text="open this run"),
@@ -256,6 +264,34 @@ def _standings(store: BoardStore, code: str, teacher: bool) -> None:
         visible = [p for p in posts if not p.hidden]
         if len(visible) > 1:
             st.altair_chart(progress_chart(visible, page, measure), width="stretch")
+
+
+def same_data(posts: list[Post], page: str) -> list[Post]:
+    """The posts on one data set (words, or points and test split), the one with the most
+    posts unless the viewer picks another: scores on different data are not comparable (a
+    shorter name list, one lucky test point)."""
+    groups: dict[str, list[Post]] = {}
+    for post in posts:
+        groups.setdefault(str(post.details.get("data", "")), []).append(post)
+    if len(groups) == 1:
+        chosen = next(iter(groups))
+    else:
+        order = sorted(groups, key=lambda key: -len(groups[key]))
+        labels = {key: f"{_data_label(groups[key][0])} ({len(groups[key])} posts)" for key in order}
+        if presenter.presenting():
+            chosen = order[0]
+            others = len(posts) - len(groups[chosen])
+            st.caption(f"{others} more on other data: a laptop's board lists them.")
+        else:
+            chosen = st.selectbox(
+                "Ranked among the runs on", order, format_func=labels.get, key=f"board.data.{page}"
+            )
+    st.caption(f"Runs on {_data_label(groups[chosen][0])}.")
+    return groups[chosen]
+
+
+def _data_label(post: Post) -> str:
+    return str(post.details.get("data_label", "the same data"))
 
 
 def ranking_table(posts: list[Post], teacher: bool, code: str) -> pd.DataFrame:
