@@ -44,6 +44,28 @@ ROOM: dict[str, str] = {}  # the class board's room, opened when the run starts
 NICKNAMES = itertools.count(1)
 
 
+def timed_request(page: str, action: str, do) -> tuple[RunResult | None, Exception | None]:
+    """Run one action and report it to Locust as a request, typed by the page: a client
+    error, or an exception the page showed, is its failure."""
+    started = time.perf_counter()
+    result, failure = None, None
+    try:
+        result = do()
+        if isinstance(result, RunResult) and result.exceptions:
+            failure = ActionFailed(f"the page showed an error: {result.exceptions[0][:80]}")
+    except Exception as error:  # noqa: BLE001 - any client error is this action's failure
+        failure = error
+    events.request.fire(
+        request_type=page,
+        name=action,
+        response_time=(time.perf_counter() - started) * 1000,
+        response_length=result.bytes if isinstance(result, RunResult) else 0,
+        exception=failure,
+        context={},
+    )
+    return result, failure
+
+
 @events.test_start.add_listener
 def open_board(environment, **_) -> None:
     """The teacher opens a board for the class before the students arrive."""
@@ -75,22 +97,7 @@ class Student(User):
     # ---- timing -------------------------------------------------------------------------
 
     def timed(self, page: str, action: str, do) -> RunResult | None:
-        started = time.perf_counter()
-        result, failure = None, None
-        try:
-            result = do()
-            if isinstance(result, RunResult) and result.exceptions:
-                failure = ActionFailed(f"the page showed an error: {result.exceptions[0][:80]}")
-        except Exception as error:  # noqa: BLE001 - any client error is this action's failure
-            failure = error
-        events.request.fire(
-            request_type=page,
-            name=action,
-            response_time=(time.perf_counter() - started) * 1000,
-            response_length=result.bytes if isinstance(result, RunResult) else 0,
-            exception=failure,
-            context={},
-        )
+        result, failure = timed_request(page, action, do)
         if failure is not None:
             # A failed step ends this page's flow; the next page starts in a fresh session.
             self.student.close()
@@ -241,21 +248,7 @@ class Projector(User):
         self.fire("refresh", self.screen.timer_run)
 
     def fire(self, action: str, do) -> None:
-        started = time.perf_counter()
-        result, failure = None, None
-        try:
-            result = do()
-            if result.exceptions:
-                failure = ActionFailed(result.exceptions[0][:80])
-        except Exception as error:  # noqa: BLE001 - any client error is this action's failure
-            failure = error
+        _, failure = timed_request("board", action, do)
+        if failure is not None:
             self.opened = False
             self.screen.close()
-        events.request.fire(
-            request_type="board",
-            name=action,
-            response_time=(time.perf_counter() - started) * 1000,
-            response_length=result.bytes if result is not None else 0,
-            exception=failure,
-            context={},
-        )
