@@ -33,7 +33,7 @@ def test_an_estimate_says_what_fits():
     estimate = CostEstimate(per_step=0.38, steps=5000, fixed=0.5)
     assert estimate.seconds == pytest.approx(1900.5)
     assert not estimate.fits(20)
-    assert estimate.steps_that_fit(20) == 38  # 0.5 + 38 * 0.38 = 14.94 <= 0.75 * 20 < 15.32
+    assert estimate.steps_that_fit(20) == 30  # 0.5 + 30 * 0.38 = 11.9 <= 0.6 * 20 < 12.28
     assert CostEstimate(0.01, 100).fits(20) and CostEstimate(0.01, 100).steps_that_fit(20) == 100
     assert CostEstimate(30.0, 10).steps_that_fit(20) == 0
 
