@@ -13,7 +13,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from serving.board_rules import NICKNAME_MAX, BoardError, clean_nickname, clean_room_code
-from ui import classroom, presenter
+from ui import classroom, links, presenter
 from ui.board.connection import board_database
 from ui.board.scores import BIGRAM_MODELS, Entry
 from ui.text import in_code
@@ -84,7 +84,7 @@ def _panel(page: str, make_entry: Callable[[str], Entry], note: str | None) -> N
             "pages/board.py",
             label="See the class board",
             icon=":material/leaderboard:",
-            query_params={classroom.ROOM_PARAM: code},
+            query_params=links.page_params(classroom.BOARD_PAGE),  # the room, as every link
         )
     elif kind:
         st.warning(text, icon=":material/info:")
