@@ -3,6 +3,13 @@ against the app, with the server pinned to one core and Locust to another.
 
     python -m benchmarks.class_load --users 30 --minutes 3
     python -m benchmarks.class_load --users 100 --minutes 3 --arrive 10
+    python -m benchmarks.class_load --burst mlp --users 30     # "everyone press Train now"
+
+A burst (--burst mlp, demo or bigram; benchmarks/class_locustfile.py's BurstStudent): every
+student opens the page as they arrive, then all press Train within one second and follow
+the live view until it shows the final loss; it prints how many finished and the time from
+the press to the final loss (p50/p95/max). Every run prints the server's CPU seconds per
+action (its process CPU time over the run divided by the actions it answered).
 
 Prints, per action, Locust's count, failures and p50/p95/max, the bytes sent per action,
 requests answered per second, and the server's CPU (seconds used per second of the run) and
@@ -70,15 +77,15 @@ def pinned(core: int | None, command: list[str]) -> list[str]:
     return ["taskset", "-c", str(core), *command]
 
 
-def start_server(port: int, core: int | None, log: Path, env: dict) -> subprocess.Popen:
+def start_server(
+    port: int, core: int | None, log: Path, env: dict, app_dir: Path = REPO_ROOT
+) -> subprocess.Popen:
     command = pinned(core, [sys.executable, "-m", "streamlit", "run", "dashboard.py",
                             "--server.headless", "true", "--server.port", str(port),
                             "--server.address", "127.0.0.1",
                             "--browser.gatherUsageStats", "false"])  # fmt: skip
     with open(log, "wb") as out:
-        return subprocess.Popen(
-            command, cwd=REPO_ROOT, stdout=out, stderr=subprocess.STDOUT, env=env
-        )
+        return subprocess.Popen(command, cwd=app_dir, stdout=out, stderr=subprocess.STDOUT, env=env)
 
 
 def wait_for_health(url: str, timeout: float) -> None:
@@ -103,15 +110,29 @@ def warm_up(url: str) -> None:
         student.close()
 
 
-def run_locust(url: str, users: int, seconds: int, arrive: float, core: int | None, prefix: Path):
+def run_locust(
+    url: str,
+    users: int,
+    seconds: int,
+    arrive: float,
+    core: int | None,
+    prefix: Path,
+    burst: str | None = None,
+):
     rate = max(users / max(arrive, 0.1), 1.0)
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    classes = []
+    if burst:
+        classes = ["BurstStudent"]
+        # The teacher's word: after everyone has arrived and opened the page.
+        env |= {"EXPLORER_BURST": burst,
+                "EXPLORER_BURST_AT": f"{time.time() + 3 + arrive + 0.1 * users:.3f}"}  # fmt: skip
     command = pinned(core, [sys.executable, "-m", "locust", "-f",
                             str(REPO_ROOT / "benchmarks" / "class_locustfile.py"),
                             "--headless", "--users", str(users), "--spawn-rate", f"{rate:g}",
                             "--run-time", f"{seconds}s", "--host", url, "--csv", str(prefix),
                             "--only-summary", "--stop-timeout", "200", "--exit-code-on-error", "0",
-                            "--loglevel", "WARNING"])  # fmt: skip
-    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+                            "--loglevel", "WARNING", *classes])  # fmt: skip
     with open(f"{prefix}_locust.log", "wb") as log:
         subprocess.run(command, cwd=REPO_ROOT, env=env, check=True, stdout=log, stderr=log)
 
@@ -140,7 +161,9 @@ def read_stats(prefix: Path) -> list[dict]:
         return list(csv.DictReader(file))
 
 
-def report(rows: list[dict], watcher: Watcher, seconds: float, after_mb: float | None) -> str:
+def report(
+    rows: list[dict], watcher: Watcher, seconds: float, after_mb: float | None, users: int = 0
+) -> str:
     lines = [
         "| page | action | count | failures | p50 s | p95 s | max s | kB per action |",
         "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
@@ -160,10 +183,25 @@ def report(rows: list[dict], watcher: Watcher, seconds: float, after_mb: float |
     busy = (last[1].cpu_seconds - first[1].cpu_seconds) / max(last[0] - first[0], 1e-9)
     peak = max(s.rss_mb for _, s in watcher.samples)
     lines.append("")
+    burst = next((row for row in rows if row["Name"] == "Train burst"), None)
+    if burst:
+        finished = int(burst["Request Count"]) - int(burst["Failure Count"])
+        lines.append(
+            f"Train burst: {finished} of {users} students saw their final loss; from the press "
+            f"to the final loss p50 {float(burst['50%']) / 1000:.2f} s, p95 "
+            f"{float(burst['95%']) / 1000:.2f} s, max "
+            f"{float(burst['Max Response Time']) / 1000:.2f} s."
+        )
     if total:
         lines.append(
             f"All actions: {total['Request Count']} answered, {total['Failure Count']} failed, "
             f"{float(total['Requests/s']):.2f} actions/s over {seconds:.0f} s."
+        )
+        actions = max(int(total["Request Count"]), 1)
+        cpu = last[1].cpu_seconds - first[1].cpu_seconds
+        lines.append(
+            f"Server CPU per action: {cpu / actions * 1000:.1f} ms "
+            f"({cpu:.1f} CPU s over {actions} actions)."
         )
     lines.append(
         f"Server: {busy:.2f} cores busy on average; memory warm {first[1].rss_mb:.0f} MB, "
@@ -211,7 +249,14 @@ def main(argv: list[str] | None = None) -> str:
     )
     parser.add_argument("--no-browser", action="store_true",
                         help="leave out the one real Chromium student")  # fmt: skip
+    parser.add_argument("--app-dir", type=Path, default=REPO_ROOT,
+                        help="serve the app from this checkout (a `git worktree` of an "
+                        "earlier commit, to print its figure beside this one's)")  # fmt: skip
+    parser.add_argument("--burst", choices=["mlp", "demo", "bigram"],
+                        help="everyone presses Train at once (no Chromium student)")  # fmt: skip
     args = parser.parse_args(argv)
+    if args.burst:
+        args.no_browser = True
     seconds = round(args.minutes * 60)
     scratch = Path(tempfile.mkdtemp(prefix="class-load-"))
     # The class board of this run: a file of its own, shared by every app process.
@@ -227,7 +272,12 @@ def main(argv: list[str] | None = None) -> str:
             port = free_port()
             name_env = env | {"EXPLORER_SERVER_NAME": f"app{number}"}
             servers.append(
-                (start_server(port, server_core, scratch / f"app{number}.log", name_env), port)
+                (
+                    start_server(
+                        port, server_core, scratch / f"app{number}.log", name_env, args.app_dir
+                    ),
+                    port,
+                )
             )
         for _, port in servers:
             wait_for_health(f"http://127.0.0.1:{port}", 60)
@@ -247,7 +297,9 @@ def main(argv: list[str] | None = None) -> str:
         if not args.no_browser:
             chromium.start()
         started = time.monotonic()
-        run_locust(url, args.users, seconds, args.arrive, locust_core, scratch / "class")
+        run_locust(
+            url, args.users, seconds, args.arrive, locust_core, scratch / "class", args.burst
+        )
         if not args.no_browser:
             chromium.join(timeout=120)
         took = time.monotonic() - started
@@ -257,16 +309,18 @@ def main(argv: list[str] | None = None) -> str:
             after = watcher.now().rss_mb
         watcher.stop.set()
         thread.join()
+        watcher.samples.append((time.monotonic(), watcher.now()))  # the run's very end
         where = (
             f"{args.processes} app process{'es' if args.processes > 1 else ''} behind HAProxy, "
             "nothing pinned"
             if balanced
             else f"server on core {args.server_core}, Locust on core {args.locust_core}"
         )
+        what = f"Train burst ({args.burst})" if args.burst else f"{seconds} s of work"
         text = (
-            f"{args.users} students arriving within {args.arrive:g} s, {seconds} s of work; "
+            f"{args.users} students arriving within {args.arrive:g} s, {what}; "
             f"{where}\n\n"
-            + report(read_stats(scratch / "class"), watcher, took, after)
+            + report(read_stats(scratch / "class"), watcher, took, after, args.users)
             + "\n".join(browser_report)
         )
         print(text)

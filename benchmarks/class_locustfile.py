@@ -6,6 +6,12 @@ adds the server's CPU and memory), or alone against a running app:
 
     locust -f benchmarks/class_locustfile.py --headless -u 30 -r 3 -t 3m --host http://127.0.0.1:8501
 
+`BurstStudent` is the class moment instead ("everyone press Train now", chosen by
+benchmarks/class_load.py --burst): every student opens the page, all press Train within one
+second of EXPLORER_BURST_AT, and each follows the live view as a browser does until it shows
+the final loss; that time is the "Train burst" request. The scenario (EXPLORER_BURST): "mlp"
+(default settings), "demo" (micrograd's demo button), "bigram" (the neural net's Train).
+
 A teacher opens a class board when the run starts; every student carries its room in their
 links, posts their Bigram and MLP runs to it ("post"), and one projector watches the board in
 presenter mode, following its own refreshes ("refresh").
@@ -26,6 +32,7 @@ from urllib.parse import parse_qs
 
 import gevent
 from locust import User, between, constant, events, task
+from locust.exception import StopUser
 
 from benchmarks.streamlit_client import ProtocolError, RunResult, StreamlitStudent
 
@@ -252,3 +259,55 @@ class Projector(User):
         if failure is not None:
             self.opened = False
             self.screen.close()
+
+
+# The class moment: what each scenario opens, which button it presses, and the text that
+# says the run's final loss is on screen.
+BURSTS = {
+    "mlp": ("mlp", "mlp.train", "finished"),
+    "demo": ("mlp", "mlp.demo", "finished"),
+    "bigram": ("bigram", "bigram.train", "data loss on"),
+}
+BURST_SPREAD_SECONDS = 1.0  # everyone presses within this second
+BURST_DONE: list[bool] = []  # one entry per student who has seen their final loss, or failed
+
+
+class BurstStudent(User):
+    """One student of "everyone press Train now": open the page, press within a second of
+    the teacher's word (EXPLORER_BURST_AT, a unix time), follow the live view until the
+    final loss shows, then stop. The last student to finish ends the Locust run."""
+
+    wait_time = constant(0)
+
+    def on_start(self) -> None:
+        self.page, self.button, self.final_text = BURSTS[os.environ.get("EXPLORER_BURST", "mlp")]
+        self.student = StreamlitStudent(self.host, timeout=TRAIN_TIMEOUT)
+        self.random = random.Random()
+
+    def on_stop(self) -> None:
+        self.student.close()
+
+    @task
+    def press_now(self) -> None:
+        _, failure = timed_request(self.page, "first visit", lambda: self.student.open(self.page))
+        if failure is None:
+            at = float(os.environ.get("EXPLORER_BURST_AT", time.time()))
+            gevent.sleep(max(at - time.time(), 0) + self.random.uniform(0, BURST_SPREAD_SECONDS))
+            timed_request(self.page, "Train burst", self.train_and_follow)
+        BURST_DONE.append(True)
+        if len(BURST_DONE) >= self.environment.parsed_options.num_users:
+            # From a greenlet of its own, once the stats have been written out once more.
+            gevent.spawn_later(2.5, self.environment.runner.quit)
+        raise StopUser()
+
+    def train_and_follow(self) -> RunResult:
+        """Press, then ask for the live fragment on its timer (as the browser does) until
+        the page says the run's final loss is there."""
+        runs = [self.student.press(self.button)]
+        runs += self.student.follow_fragment(time.monotonic() + TRAIN_TIMEOUT)
+        texts = [text for run in runs for text in run.texts]
+        if not any(self.final_text in text for text in texts[-40:]):
+            raise ActionFailed(f"no final loss on screen: {[t[:60] for t in texts[-3:]]}")
+        total = RunResult(bytes=sum(run.bytes for run in runs))
+        total.exceptions = [error for run in runs for error in run.exceptions]
+        return total

@@ -39,6 +39,7 @@ class Place:
     training: bool
     ahead: int  # tickets waiting in front of this one (0 when training or next in line)
     running: int  # trainings running now
+    seconds_ahead: float = 0.0  # the CPU seconds the tickets in front of this one cost
 
     def describe(self) -> str:
         if self.training:
@@ -64,13 +65,16 @@ class TrainingTurns:
         self.slots, self.stale_after, self._clock = slots, stale_after, clock
         self._lock = threading.Lock()
         self._line: dict[int, float] = {}  # ticket -> last check-in, in the order of joining
+        self._costs: dict[int, float] = {}  # ticket -> its estimated CPU seconds, if known
         self._numbers = itertools.count(1)
 
-    def join(self) -> int:
-        """A new ticket at the end of the line."""
+    def join(self, cost: float = 0.0) -> int:
+        """A new ticket at the end of the line (`cost`: its estimated CPU seconds, which
+        tells those behind it how long they may wait)."""
         with self._lock:
             ticket = next(self._numbers)
             self._line[ticket] = self._clock()
+            self._costs[ticket] = cost
             return ticket
 
     def place(self, ticket: int) -> Place | None:
@@ -80,11 +84,13 @@ class TrainingTurns:
             if ticket not in self._line:
                 return None
             self._line[ticket] = self._clock()
-            index = list(self._line).index(ticket)
+            order = list(self._line)
+            index = order.index(ticket)
             running = min(self.slots, len(self._line))
             if index < self.slots:
                 return Place(True, 0, running)
-            return Place(False, index - self.slots, running)
+            ahead = sum(self._costs.get(t, 0.0) for t in order[:index])
+            return Place(False, index - self.slots, running, ahead)
 
     def touch(self, ticket: int) -> bool:
         """Check in; False when the ticket was dropped (too long without a check-in)."""
@@ -94,6 +100,7 @@ class TrainingTurns:
         with self._lock:
             if ticket is not None:
                 self._line.pop(ticket, None)
+                self._costs.pop(ticket, None)
 
     def waiting(self) -> int:
         with self._lock:
@@ -104,3 +111,4 @@ class TrainingTurns:
         cutoff = self._clock() - self.stale_after
         for ticket in [t for t, seen in self._line.items() if seen < cutoff]:
             del self._line[ticket]
+            self._costs.pop(ticket, None)

@@ -83,3 +83,18 @@ def open_with_link(page_path: str, params: dict[str, str]) -> AppTest:
     at.switch_page(page_path).run()
     assert not at.exception, exception_messages(at)
     return at
+
+
+def rerun_while_training(at: AppTest, run_of, limit: int = 200) -> AppTest:
+    """Rerun the page as a watching browser's timer does until its run stops training.
+    `run_of(at)` is the page's TrainingRun; a shared run trains in a background job, so
+    each rerun first gives the job a moment (as the browser's tick does)."""
+    for _ in range(limit):
+        run = run_of(at)
+        if run.status != "training":
+            return at
+        if run.shared is not None:
+            run.shared.done.wait(0.05)
+        at.run()
+        assert not at.exception, [e.message for e in at.exception]
+    raise AssertionError(f"still training after {limit} reruns")

@@ -35,6 +35,7 @@ from tests.apptest_helpers import (
     exception_messages,
     open_page,
     page_state,
+    rerun_while_training,
     setting_value,
     shown,
     start_app,
@@ -329,13 +330,9 @@ def mlp():
     return at
 
 
-def train_to_end(at: AppTest, limit: int = 60) -> AppTest:
-    for _ in range(limit):
-        no_exception(at)
-        if page_state(at, MlpState).run.status != "training":
-            return at
-        at.run()
-    raise AssertionError("still training")
+def train_to_end(at: AppTest) -> AppTest:
+    no_exception(at)
+    return rerun_while_training(at, lambda at: page_state(at, MlpState).run)
 
 
 def test_mlp_learning_rate_1e6_stops_with_a_message_and_keeps_the_settings_and_curves(mlp):

@@ -16,7 +16,12 @@ import pytest
 from data.names import DEFAULT_YEAR, ssa_names
 from data.splits import shuffled_split
 from serving.board_rules import POST_INTERVAL_SECONDS
-from tests.apptest_helpers import exception_messages, open_with_link, page_state
+from tests.apptest_helpers import (
+    exception_messages,
+    open_with_link,
+    page_state,
+    rerun_while_training,
+)
 from ui.mlp import MlpState
 
 BOARD, BIGRAM, MLP = "pages/board.py", "pages/bigram.py", "pages/mlp.py"
@@ -150,10 +155,7 @@ def test_the_mlp_score_is_the_test_accuracy_the_page_shows_after_training(board_
     code, _ = open_room()
     at = open_with_link(MLP, {"room": code, "layers": "1", "width1": "6", "steps": "25"})
     at.button(key="mlp.train").click().run()
-    for _ in range(60):
-        if page_state(at, MlpState).run.status != "training":
-            break
-        at.run()
+    rerun_while_training(at, lambda at: page_state(at, MlpState).run)
     shown = page_state(at, MlpState).run.trainer.history[-1].test_accuracy
     assert any(f"test accuracy **{shown:.1%}**" in m.value for m in at.markdown)
     at.text_input(key="board.nickname").input("ann").run()

@@ -141,15 +141,25 @@ def test_fifty_presses_in_a_row_take_one_place(busy_server):
     assert turns.waiting() == 0
 
 
-def test_a_shared_run_needs_no_turn(busy_server, monkeypatch):
-    """Micrograd's demo pressed on a busy server: trained once, replayed without waiting."""
+def test_a_shared_run_waits_in_the_line_once_for_the_class(busy_server, monkeypatch):
+    """Micrograd's demo pressed by two students on a busy server: one job, one place in the
+    line (both see it, with a wait), trained once when a slot frees, both see its end."""
     import ui.mlp.run
     from ui.sharing import SHARE_SECONDS
 
     monkeypatch.setattr(ui.mlp.run, "SHARE_SECONDS", SHARE_SECONDS)  # sharing back on
-    turns, _ = busy_server
-    at = page_with_link({})
-    at.button(key="mlp.demo").click().run()
-    run = the_run(at)
-    assert run.replay is not None and run.ticket is None and not run.waiting
-    assert run.trainer.steps_done > 0 and turns.waiting() == 0
+    turns, others = busy_server
+    students = [page_with_link({}), page_with_link({})]
+    for at in students:
+        at.button(key="mlp.demo").click().run()
+    runs = [the_run(at) for at in students]
+    assert runs[0].shared is runs[1].shared and runs[0].ticket is None
+    assert turns.waiting() == 1  # one place for both
+    for at in students:
+        assert any("you are next" in i.value and "About" in i.value for i in at.info)
+        assert any("waiting for its turn" in p.proto.text for p in at.get("progress"))
+    turns.leave(others[0])  # a slot frees: the job trains
+    for at in students:
+        train_to_end(at)
+        assert the_run(at).status == "done" and the_run(at).trainer.steps_done == 100
+    assert turns.waiting() == 0

@@ -117,6 +117,9 @@ def test_two_students_train_different_mlps_at_once_and_each_gets_their_own_run()
         if not training:
             break
         for at in training:
+            shared = page_state(at, MlpState).run.shared
+            if shared is not None:
+                shared.done.wait(0.05)
             at.run()
             ok(at)
     defaults = {key: setting.default for key, setting in MLP_SETTINGS.settings.items()}
@@ -240,8 +243,8 @@ def test_two_students_with_their_own_formulas_see_their_own_graphs():
 
 
 def test_a_class_pressing_the_demo_shares_one_training_and_each_sees_it_step_by_step():
-    """Three students press micrograd's demo: the run is trained once (one shared recording)
-    and each session replays it at its own pace; at every redraw a student's weights are
+    """Three students press micrograd's demo: the run is trained once (one background job)
+    and each session follows it as it grows; at every redraw a student's weights are
     those of the same run trained alone to that step, and the ends match micrograd's figures."""
     from ui.mlp.settings import DEMO_PRESET
 
@@ -258,17 +261,18 @@ def test_a_class_pressing_the_demo_shares_one_training_and_each_sees_it_step_by_
     while not alone.finished:
         alone.step(1)
         weights_alone.append(alone.model.get_weights())
-    for _ in range(80):  # each student's page redraws in turn, as their browsers ask
+    for _ in range(200):  # each student's page redraws in turn, as their browsers ask
         training = [at for at in students if page_state(at, MlpState).run.status == "training"]
         if not training:
             break
         for at in training:
+            page_state(at, MlpState).run.shared.done.wait(0.02)
             at.run()
             ok(at)
             trainer = page_state(at, MlpState).run.trainer
             assert trainer.model.get_weights() == weights_alone[trainer.steps_done]
-    assert len(shared("shared_recording")) == 1  # trained once for the three
     runs = [page_state(at, MlpState).run for at in students]
+    assert len({id(run.shared) for run in runs}) == 1  # trained once for the three
     for run in runs:
         assert run.status == "done"
         assert run.trainer.history == alone.history  # every step's record, exactly

@@ -146,18 +146,35 @@ class SpecStore:
         self.max_entries = max_entries
         self._entries: OrderedDict[Any, Any] = OrderedDict()
         self._lock = threading.Lock()
+        self._building: dict[Any, threading.Lock] = {}  # key -> held while it is built
 
     def get(self, key: Any, compute: Callable[[], Any]) -> Any:
-        with self._lock:
-            if key in self._entries:
-                self._entries.move_to_end(key)
-                return self._entries[key]
-        value = compute()  # outside the lock: two sessions may build the same spec once each
-        with self._lock:
-            self._entries[key] = value
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
-        return value
+        """The stored value for `key`, built by `compute` once: a class that asks for the
+        same chart at the same moment (thirty students at step 10 of one shared run) waits
+        for the one student who builds it, instead of building it thirty times."""
+        while True:
+            with self._lock:
+                if key in self._entries:
+                    self._entries.move_to_end(key)
+                    return self._entries[key]
+                building = self._building.get(key)
+                if building is None:
+                    building = self._building[key] = threading.Lock()
+                    building.acquire()
+                    break
+            with building:  # someone else builds it: wait, then look again
+                pass
+        try:
+            value = compute()
+            with self._lock:
+                self._entries[key] = value
+                while len(self._entries) > self.max_entries:
+                    self._entries.popitem(last=False)
+            return value
+        finally:
+            with self._lock:
+                del self._building[key]
+            building.release()
 
     def values(self) -> list[Any]:
         with self._lock:

@@ -19,6 +19,7 @@ from typing import Any
 import streamlit as st
 
 from serving.budget import CostEstimate, describe_seconds, press_budget_seconds
+from serving.shared_jobs import SharedJobs
 from serving.turns import Place, TrainingTurns, default_slots
 
 # A press estimated under this many CPU seconds whose result is shared (trained once for
@@ -34,6 +35,13 @@ def press_budget() -> float:
 @st.cache_resource(max_entries=1, show_spinner=False)
 def training_turns() -> TrainingTurns:
     return TrainingTurns(default_slots())
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def shared_jobs() -> SharedJobs:
+    """This process's shared trainings (serving/shared_jobs.py): one per settings, in the
+    same line as every other training. A coordinator like the line, not a cache."""
+    return SharedJobs(training_turns(), max_jobs=16)
 
 
 @dataclass(frozen=True)
@@ -93,13 +101,20 @@ def draw_refusal(refusal: Refusal | None, values: dict, page_state: Any, key: st
         )
 
 
-def draw_waiting(place: Place, leave: str) -> None:
-    """'Waiting for a turn: 2 trainings running..., 1 training ahead of you.' and how to
-    leave the line (`leave`: "press Pause to leave the line")."""
+def draw_waiting(place: Place, leave: str, wait_seconds: float | None = None) -> None:
+    """'Waiting for a turn: 2 trainings running..., 1 training ahead of you.', how long that
+    may take when it is known, and how to leave the line (`leave`: "press Pause to leave
+    the line")."""
+    wait = f" About {describe_wait(wait_seconds)} to go." if wait_seconds is not None else ""
     st.info(
-        f"{place.describe()} It starts by itself when its turn comes; {leave}.",
+        f"{place.describe()}{wait} It starts by itself when its turn comes; {leave}.",
         icon=":material/hourglass_top:",
     )
+
+
+def describe_wait(seconds: float) -> str:
+    """'2 s', '40 s', '3 minutes': a wait rounded as a person would say it."""
+    return "1 s" if seconds < 1.5 else describe_seconds(seconds)
 
 
 # deploy/haproxy.cfg pins each browser to one process with this cookie; each process knows

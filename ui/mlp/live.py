@@ -1,13 +1,18 @@
 """The MLP page's live view: progress, curves and the decision boundary, redrawn while it
 trains.
 
-While a run is training, the live view is a fragment with `run_every`. Each run of it trains in
-chunks (at most STEPS_PER_UPDATE steps or CHUNK_SECONDS) and redraws the progress, curves and
-boundary in place after every chunk, for about RUN_SECONDS; then the browser's timer starts the
-next fragment run. Any click or widget change interrupts it at the next redraw (Streamlit stops
-a run at its next element), so the page stays responsive, and the trainer is never left half
-way through a step (no element is drawn inside a step). When training ends (finished, diverged
-or paused), the page reruns as a whole once, which redraws the buttons and stops the timer.
+While a run is training, the live view is a fragment with `run_every`: the browser asks for a
+redraw every LIVE_TICK_SECONDS, whatever the server is doing, so a watching student costs the
+server at most two fragment runs a second however fast the run goes. Each fragment run draws
+the run once:
+- a shared run (the class's identical settings, ui/mlp/run.py) is trained once by a background
+  job; the fragment only shows its latest recorded step (a multiple of STEPS_PER_UPDATE while
+  it grows, so the thirty students' charts of it are built once) and never trains or waits;
+- a run of the student's own trains for up to CHUNK_SECONDS when it has its turn in the line,
+  then draws (with the graph open, step by step for up to RUN_SECONDS, redrawn in place).
+Any click or widget change interrupts a fragment run at its next element, and the trainer is
+never left half way through a step. When training ends (finished, diverged, paused or
+stopped), the page reruns as a whole once, which redraws the buttons and stops the timer.
 """
 
 from __future__ import annotations
@@ -38,17 +43,16 @@ from ui.mlp.charts import (
 from ui.mlp.run import settle
 from ui.mlp.settings import DEMO_PRINTED, SETTINGS, architecture, is_demo
 from ui.mlp.state import MlpState, TrainingRun
-from ui.sharing import draw_waiting, training_turns
+from ui.sharing import draw_waiting, shared_jobs, training_turns
 from ui.streamlit_private import vega_lite_spec
 from ui.text import in_code, literal
 
-# Each live update trains at most this many steps or this long (a slow network still redraws
-# after one step), so the boundary moves in small steps while a redraw's cost stays amortised.
-STEPS_PER_UPDATE = 10
-CHUNK_SECONDS = 0.25
-RUN_SECONDS = 1.0  # live updates per script run: up to about this long
-TICK_SECONDS = 0.05  # how soon the browser asks for the next chunk
+STEPS_PER_UPDATE = 10  # a growing shared run is shown at every 10th step (charts built once)
+LIVE_TICK_SECONDS = 0.5  # how often a watching student's browser asks for a redraw
+CHUNK_SECONDS = 0.3  # a student's own run trains this long per redraw
+RUN_SECONDS = 1.0  # with the graph open: step-by-step redraws in place for about this long
 WAIT_TICK_SECONDS = 1.0  # how often a run waiting for its turn asks whether it has come
+NEWS_POLL_SECONDS = 0.05  # how often a page following a shared run looks for a new step
 STATUS_WORDS = {
     "ready": "not trained yet",
     "training": "training",
@@ -60,19 +64,25 @@ STATUS_WORDS = {
 
 
 def live_view(state: MlpState) -> None:
-    """The run's progress, charts and graph; while training, trains and redraws in chunks."""
+    """The run's progress, charts and graph; while training, trains and redraws on a timer."""
+    if state.training and state.run.shared is not None:
+        # Catch up first: a shared run that has already finished shows at once, no timer.
+        follow_shared(state, state.run)
     tick = None
     if state.training:
-        tick = TICK_SECONDS if has_turn(state.run) else WAIT_TICK_SECONDS
+        run = state.run
+        tick = LIVE_TICK_SECONDS if run.shared is not None or has_turn(run) else WAIT_TICK_SECONDS
     state.ticking = tick is not None  # the browser will ask for the fragment on a timer
+    state.in_full_run = True  # the body is drawn now, in the page's run: it must not wait
     st.fragment(run_every=tick)(_live_body)()
+    state.in_full_run = False
 
 
 def has_turn(run: TrainingRun) -> bool:
     """Whether the training run may train now (checking in with the server's line; a run
     dropped from it, after a long silence, joins again at the end)."""
-    if run.replay is not None:
-        return True  # a shared run is trained once, within SHARE_SECONDS, and replayed
+    if run.shared is not None:
+        return True  # its job has the place in the line, not the run
     turns = training_turns()
     place = turns.place(run.ticket) if run.ticket is not None else None
     if place is None:
@@ -81,17 +91,65 @@ def has_turn(run: TrainingRun) -> bool:
     return place.training
 
 
+def follow_shared(state: MlpState, run: TrainingRun) -> None:
+    """Show the shared recording's latest step: while it grows, the last multiple of
+    STEPS_PER_UPDATE (every student's redraw of it is then the same chart, built once)."""
+    recording = run.recording
+    finished = recording.finished  # before the steps: they are final once it is
+    steps = recording.steps
+    if not finished:
+        steps -= steps % STEPS_PER_UPDATE
+    if steps > run.trainer.steps_done or finished:
+        run.replay_steps(max(steps - run.trainer.steps_done, 0))
+    run.waiting = run.shared.started_at is None
+    run.measure_rate()
+    settle(state, run)
+
+
+def wait_for_news(run: TrainingRun, timeout: float) -> None:
+    """In a fragment run that follows a shared run: wait, on the clock and with no CPU,
+    until the recording has a newer step to show than this student's page does, or has
+    ended, for at most `timeout`. The timer's next requests wait behind this run (Streamlit
+    folds them into one), so a watching student costs a redraw only when there is something
+    new, and sees the end as soon as it comes."""
+    deadline = time.monotonic() + timeout
+    shown = run.trainer.steps_done
+    while time.monotonic() < deadline:
+        recording = run.recording
+        if (
+            recording.finished
+            or recording.steps >= shown + STEPS_PER_UPDATE - shown % STEPS_PER_UPDATE
+        ):
+            return
+        run.shared.done.wait(NEWS_POLL_SECONDS)
+
+
+def draw_shared_waiting(run: TrainingRun) -> None:
+    """A shared run's job still waiting for its turn: its place, and about how long."""
+    jobs = shared_jobs()
+    place = jobs.place(run.shared)
+    if place is not None:
+        draw_waiting(place, "press Pause to stop waiting", jobs.wait_seconds(run.shared))
+
+
 def _live_body() -> None:
     state = MlpState.get()
     run = state.run
     if run is None:
         return
-    if run.status == "training" and not has_turn(run):
+    if run.status == "training" and run.shared is not None:
+        if not state.in_full_run:
+            wait_for_news(run, LIVE_TICK_SECONDS)
+        follow_shared(state, run)
+        if run.waiting:
+            draw_shared_waiting(run)
+    elif run.status == "training" and not has_turn(run):
         run.waiting = True
-        draw_waiting(training_turns().place(run.ticket), "press Pause to leave the line")
+        turns = training_turns()
+        draw_waiting(turns.place(run.ticket), "press Pause to leave the line")
         draw_run(run)
         return
-    if run.waiting:  # its turn has come: a full run sets the fragment's faster timer
+    elif run.waiting:  # its turn has come: a full run sets the fragment's faster timer
         run.waiting = False
         st.rerun()
     view = st.empty()
@@ -111,21 +169,18 @@ def _live_body() -> None:
         icon=":material/table_view:",
     )  # fmt: skip
     started = time.perf_counter()
-    follow = graph_box.open and graph_dot(run, SETTINGS["point"]) is not None
-    per_update = 1 if follow else STEPS_PER_UPDATE
+    # An open graph of a run of one's own is followed step by step, redrawn in place.
+    follow = graph_box.open and run.shared is None and graph_dot(run, SETTINGS["point"])
     while True:
-        if run.status == "training":
-            run.advance(CHUNK_SECONDS, per_update)
+        if run.status == "training" and run.shared is None:
+            run.advance(CHUNK_SECONDS, 1 if follow else None)
             settle(state, run)
         with view.container():
             draw_run(run)
         if graph_box.open:
             with graph_slot.container():
-                # An open graph is followed step by step; a closed one costs nothing.
-                per_update = 1 if draw_graph(run) else STEPS_PER_UPDATE
-        # Redraw in place for a while before handing back to the fragment's timer: each
-        # rerun costs a round trip to the browser.
-        if run.status != "training" or time.perf_counter() - started > RUN_SECONDS:
+                draw_graph(run)  # a closed graph costs nothing
+        if not follow or run.status != "training" or time.perf_counter() - started > RUN_SECONDS:
             break
     if weights_box.open:
         with weights_box:
@@ -156,6 +211,8 @@ def status_text(run: TrainingRun) -> str:
         )
     rate = f" · {run.steps_per_second:.0f} steps/s" if run.steps_per_second is not None else ""
     status = "waiting for its turn" if run.waiting else STATUS_WORDS[run.status]
+    if run.shared is not None and run.status == "training" and not run.waiting:
+        status = "training once on the server for everyone who pressed these settings"
     text = f"Step {trainer.steps_done} of {trainer.config.steps} · {status}"
     text += rate
     compute = trainer.compute_seconds
@@ -192,38 +249,44 @@ def draw_run(run: TrainingRun) -> None:
             table = predictions_table(trainer.model, run.train, run.test)
             st.dataframe(table, hide_index=True, width="stretch")
     with right:
-        loss_data, accuracy_data = curve_frames(trainer.history, trainer.full_batch)
-        if loss_data.empty:
+        if not trainer.history:
             st.caption("The loss and accuracy curves appear when training starts.")
             return
-        for data, title, height in ((loss_data, "Loss", 200), (accuracy_data, "Accuracy", 160)):
-            chart = run_chart(
-                run,
-                f"mlp-{title}",
-                lambda data=data, title=title, height=height: line_chart(
-                    data,
-                    x="step",
-                    y="value",
-                    series="curve",
-                    title=title,
-                    y_title=title.lower(),
-                    height=chart_height(height),
-                ),
-            )
-            draw_chart(chart, curves_summary(title, data))
+        for index, (title, height) in enumerate((("Loss", 200), ("Accuracy", 160))):
+
+            def build(index=index, title=title, height=height):
+                data = curve_frames(trainer.history, trainer.full_batch)[index]
+                chart = line_chart(data, x="step", y="value", series="curve", title=title,
+                                   y_title=title.lower(), height=chart_height(height))  # fmt: skip
+                return chart, curves_summary(title, data)
+
+            chart, summary = run_chart(run, f"mlp-{title}", build)
+            draw_chart(chart, summary)
 
 
 def run_chart(run: TrainingRun, name: str, build):
-    """The chart `build()` makes of the run as it is now. A shared (replayed) run looks the
-    same at a given step for every student who replays it: its spec is built once and kept
-    in the process's store, so a class pressing the demo costs one drawing per step."""
+    """What `build()` makes of the run as it is now (a chart, or a chart and its summary),
+    with each chart as a finished spec where it is kept for the class.
+
+    A run that is not imported is fixed by its settings and its step (everything is seeded),
+    so every student's chart of it at that step is the same: it is built once for the
+    process at the steps a class shares (step 0, which every first visit draws; each
+    STEPS_PER_UPDATE-th step of a shared run; the end). Other steps of one student's own run
+    would only churn the shared store."""
     trainer = run.trainer
-    # Only the redraws every replay shows are kept (each STEPS_PER_UPDATE-th step and the
-    # end): a replay followed step by step (its graph open) would flood the shared store.
-    if run.replay is None or (trainer.steps_done % STEPS_PER_UPDATE and not trainer.finished):
+    steps = trainer.steps_done
+    shared_step = run.shared is not None and steps % STEPS_PER_UPDATE == 0
+    if run.imported is not None or not (steps == 0 or trainer.finished or shared_step):
         return build()
-    key = (run.spec, trainer.steps_done)
-    return SpecCache().get(name, key, lambda: vega_lite_spec(build()))
+    key = (run.spec, steps, trainer.finished)
+
+    def finished_spec():
+        built = build()
+        if isinstance(built, tuple):
+            return (vega_lite_spec(built[0]), *built[1:])
+        return vega_lite_spec(built)
+
+    return SpecCache().get(name, key, finished_spec)
 
 
 def draw_chart(chart, summary: str) -> None:

@@ -8,7 +8,6 @@ run, before the widgets are drawn.
 from __future__ import annotations
 
 from dataclasses import replace
-from functools import partial
 
 import pandas as pd
 
@@ -16,11 +15,18 @@ from data.toy2d import Dataset, make_dataset, train_test_split
 from models.mlp_replay import Recording, record, recordable
 from models.mlp_training import Trainer
 from serving.budget import CostEstimate, probe_seconds_per_step
-from ui.cache import shared_data, shared_resource
+from serving.shared_jobs import Job
+from ui.cache import shared_data
 from ui.mlp.charts import curve_frames
 from ui.mlp.settings import DEMO_PRESET, RUN_KEYS, SETTINGS, RunSpec, run_description, spec_from
 from ui.mlp.state import ImportedNetwork, MlpState, TrainingRun
-from ui.sharing import SHARE_SECONDS, press_budget, refuse_if_over, training_turns
+from ui.sharing import (
+    SHARE_SECONDS,
+    press_budget,
+    refuse_if_over,
+    shared_jobs,
+    training_turns,
+)
 
 
 @shared_data(max_entries=64)
@@ -35,14 +41,21 @@ def load_split(
     return train_test_split(data, test_fraction, data_seed)
 
 
-@shared_resource(max_entries=16)
-def shared_recording(spec: RunSpec) -> Recording:
-    """The run these settings make, trained once for the process (seeded, so every session
-    would train exactly these steps) and read-only afterwards."""
-    train, test = load_split(
-        spec.dataset, spec.points, spec.noise, spec.data_seed, spec.test_fraction
+def shared_recording(run: TrainingRun, cost: float) -> Job | None:
+    """The job that trains the run these settings make, once for the process (seeded, so
+    every session would train exactly these steps), in the background: the first press
+    starts it, later ones follow it. None when the server keeps as many as it can."""
+    budget = press_budget()
+
+    def train(job: Job) -> None:
+        turns = training_turns()
+        # Checking in at every step keeps the job's place in the line however long it runs.
+        record(trainer, job.result, budget=budget, cancelled=lambda: not turns.touch(job.ticket))
+
+    trainer = Trainer(run.spec.config, run.train.X, run.train.y, run.test.X, run.test.y)
+    return shared_jobs().start(
+        ("mlp", run.spec), train, cost, result=Recording(run.spec.config.steps)
     )
-    return record(Trainer(spec.config, train.X, train.y, test.X, test.y))
 
 
 @shared_data(max_entries=256)
@@ -180,7 +193,7 @@ def apply_presses(state: MlpState) -> None:
             if run is not None and not state.training:
                 if run.trainer.finished:
                     run.restart()
-                if run.replay is not None:
+                if run.shared is not None:
                     run.replay_steps(1)
                 else:
                     run.trainer.step(1)
@@ -211,12 +224,12 @@ def start_training(state: MlpState) -> None:
     state.refusal = refuse_if_over(what, estimate, SETTINGS.values)
     if state.refusal is None:
         shared = estimate.seconds <= SHARE_SECONDS and run.imported is None
-        run.replay = (
-            partial(shared_recording, run.spec) if shared and recordable(run.trainer) else None
+        run.shared = (
+            shared_recording(run, estimate.seconds) if shared and recordable(run.trainer) else None
         )
         run.start(press_budget())
-        if run.replay is None:  # a replay costs (nearly) nothing: it needs no turn
-            run.ticket = training_turns().join()
+        if run.shared is None:  # a shared run's job has the place in the line, not the run
+            run.ticket = training_turns().join(estimate.seconds)
 
 
 def end_turn(run: TrainingRun | None) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -14,6 +13,7 @@ from models.mlp import MLP
 from models.mlp_replay import Recording, replay_to
 from models.mlp_training import Trainer
 from serving.budget import CpuMeter, describe_seconds
+from serving.shared_jobs import Job
 from ui.mlp.settings import RunSpec
 from ui.runlog import RunLog
 from ui.sharing import Refusal
@@ -50,9 +50,14 @@ class TrainingRun:
     waiting: bool = False  # it was waiting for its turn at the last redraw
     budget: float = math.inf  # CPU seconds this press may use, and what it used so far
     meter: CpuMeter = field(default_factory=CpuMeter)
-    # A run the class shares: its steps come from one recording (ui/mlp/run.py), not from
-    # training in this session. Set when its Train press fits the sharing limit.
-    replay: Callable[[], Recording] | None = None
+    # A run the class shares: its steps come from one recording, trained once in the
+    # background for everyone with these settings (ui/mlp/run.py, serving/shared_jobs.py),
+    # not from training in this session. Set when its Train press fits the sharing limit.
+    shared: Job | None = None
+
+    @property
+    def recording(self) -> Recording | None:
+        return self.shared.result if self.shared is not None else None
 
     @property
     def untouched(self) -> bool:
@@ -84,35 +89,47 @@ class TrainingRun:
         self.logged = self.logged or ended
         return ended
 
-    def replay_steps(self, count: int) -> None:
-        """Show `count` more steps of the shared recording (made by the first session that
-        asks, which pays its CPU; the others wait for it and pay nothing)."""
-        recording = self.meter.measure(self.replay)
-        # At the pace the run was trained, so the animation looks as it did for whoever
-        # trained it: wait (no CPU) until the next of these steps is due, at most a chunk.
-        pace = recording.cpu_seconds / max(recording.steps, 1)
-        due = self.clock_start + (self.trainer.steps_done - self.step_start + count) * pace
-        time.sleep(min(max(due - time.perf_counter(), 0.0), 0.25))
-        replay_to(self.trainer, recording, self.trainer.steps_done + count)
+    def replay_steps(self, count: int | None = None) -> None:
+        """Show `count` more steps of the shared recording, or as many as it has (None); a
+        replay costs this session no training. A recording that ended short of its steps
+        (the press budget, or a failure) stops the run, with the reason."""
+        recording = self.recording
+        target = recording.steps if count is None else self.trainer.steps_done + count
+        replay_to(self.trainer, recording, target)
+        if recording.finished and self.trainer.steps_done >= recording.steps:
+            if self.shared.error is not None:
+                self._stop("training failed on the server (" + self.shared.error + ")")
+            elif recording.cut_short and not self.trainer.finished:
+                self._stop(
+                    f"this press used its {describe_seconds(self.budget)} of the server's time"
+                )
+
+    def _stop(self, why: str) -> None:
+        if self.status == "stopped":
+            return
+        self.status = "stopped"
+        self.notes.append(
+            f"Stopped at step {self.trainer.steps_done:,}: {why}. What it trained is "
+            "kept; press Train to go on."
+        )
 
     def advance(self, seconds: float, max_steps: int) -> None:
         """Train for about `seconds` or `max_steps` steps and update the measured rate (then
         `settle` says whether the run ended)."""
         left = self.budget - self.meter.seconds
-        if self.replay is not None:
-            self.replay_steps(max_steps)
-        else:
-            self.meter.measure(lambda: self.trainer.run_for(min(seconds, left), max_steps))
+        self.meter.measure(lambda: self.trainer.run_for(min(seconds, left), max_steps))
+        self.measure_rate()
+        if self.meter.over(self.budget) and not self.trainer.finished:
+            budget = describe_seconds(self.budget)
+            self._stop(
+                f"this press used its {budget} of the server's time (the server was slower "
+                "than the estimate)"
+            )
+
+    def measure_rate(self) -> None:
         elapsed = time.perf_counter() - self.clock_start
         if elapsed > 0:
             self.steps_per_second = (self.trainer.steps_done - self.step_start) / elapsed
-        if self.meter.over(self.budget) and not self.trainer.finished:
-            self.status = "stopped"
-            self.notes.append(
-                f"Stopped at step {self.trainer.steps_done:,}: this press used its "
-                f"{describe_seconds(self.budget)} of the server's time (the server was slower "
-                "than the estimate). What it trained is kept; press Train to go on."
-            )
 
 
 @dataclass
@@ -125,6 +142,7 @@ class MlpState(PageState):
     settings_error: str | None = None  # why the settings make no network, if they do not
     refusal: Refusal | None = None  # the last press refused as over budget
     ticking: bool = False  # the page's last full run drew the live view with a timer
+    in_full_run: bool = False  # the live view is being drawn by the page's run, not its timer
 
     @property
     def training(self) -> bool:
