@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from data.toy2d import make_dataset
-from models.mlp_replay import MAX_RECORDED_FLOATS, record, recordable, replay_to
+from models.mlp_replay import MAX_RECORDED_FLOATS, Recording, record, recordable, replay_to
 from models.mlp_training import Trainer, TrainingConfig
 
 
@@ -50,12 +50,50 @@ def test_a_diverging_run_replays_its_divergence():
 def test_a_recording_is_read_only_and_bounded():
     recording = record(trainer(hidden=(4,), steps=5))
     with pytest.raises(ValueError):
-        recording.weights[0, 0] = 1.0
-    assert recording.weights.shape == (6, recording.weights.shape[1])
-    assert np.isfinite(recording.weights).all()
+        recording.weights_at(0)[0] = 1.0
+    assert recording.steps == 5 and recording.finished and not recording.cut_short
+    assert all(np.isfinite(recording.weights_at(k)).all() for k in range(6))
     big = trainer(hidden=(32, 32, 32, 32), steps=5000)
     assert (5001 * big.model.num_parameters() > MAX_RECORDED_FLOATS) and not recordable(big)
     used = trainer(hidden=(4,), steps=5)
     used.step(1)
     with pytest.raises(ValueError):
         record(used)
+
+
+def test_a_recording_followed_while_it_grows_shows_the_run_trained_alone():
+    """One thread records; a reader replays whatever has been recorded, again and again,
+    while it grows: every step it lands on is the run trained alone at that step."""
+    import threading
+
+    config = {"hidden": (8,), "steps": 60, "batch_size": 8}
+    alone = trainer(**config)
+    weights_alone = [alone.model.get_weights()]
+    while not alone.finished:
+        alone.step(1)
+        weights_alone.append(alone.model.get_weights())
+    recording = Recording(60)
+    writer = threading.Thread(target=record, args=(trainer(**config), recording))
+    writer.start()
+    reader, seen = trainer(**config), set()
+    while not (recording.finished and reader.steps_done == recording.steps):
+        replay_to(reader, recording, 10**6)
+        seen.add(reader.steps_done)
+        assert reader.model.get_weights() == weights_alone[reader.steps_done]
+        assert reader.history == alone.history[: reader.steps_done]
+    writer.join()
+    assert reader.finished and reader.history == alone.history
+    assert len(seen) > 1  # it was read part way, not only at the end
+
+
+def test_a_recording_stops_at_its_budget_or_when_cancelled_and_says_so():
+    cut = record(trainer(hidden=(8,), steps=500), budget=0.0)
+    assert cut.finished and cut.cut_short and cut.steps == 0
+    calls = []
+    cancelled = record(
+        trainer(hidden=(8,), steps=50), cancelled=lambda: len(calls) > 3 or calls.append(1)
+    )
+    assert cancelled.cut_short and cancelled.steps == 4
+    replayed = trainer(hidden=(8,), steps=50)
+    replay_to(replayed, cancelled, 50)
+    assert replayed.steps_done == 4 and not replayed.finished  # short of its steps
