@@ -121,7 +121,7 @@ def run_locust(
 ):
     rate = max(users / max(arrive, 0.1), 1.0)
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
-    classes = []
+    classes = ["Student", "Projector"]  # a class; never a BurstStudent by chance
     if burst:
         classes = ["BurstStudent"]
         # The teacher's word: after everyone has arrived and opened the page.

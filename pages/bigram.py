@@ -18,6 +18,7 @@ bigram.apply_presses(state)
 
 words = bigram.data_panel(state)
 n = bigram.SETTINGS.widget("n")
+bigram.train_before_drawing(state, words, n)
 run = state.net_for(words.key, n)
 
 fit = bigram.count_table(state, words, n)
@@ -37,7 +38,7 @@ board.post_panel(
     note=board.bigram_note(bigram.SETTINGS.values),
 )
 bigram.comparison(state, words, n, fit, run)
-bigram.samples(words, fit, run)
+bigram.samples(state, words, fit, run)
 bigram.score_word(words, n, fit, run)
 bigram.save_load_compare(state, words, n, fit, run)
 bigram.inside_network(words, n, run)

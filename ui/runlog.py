@@ -15,6 +15,8 @@ import pandas as pd
 import streamlit as st
 
 from ui.charts import data_table, described, line_chart
+from ui.presenter import presenting
+from ui.streamlit_private import vega_lite_spec
 
 RUNS_LOGGED = 5  # the last this many runs of a page are kept
 DIFFERENCE_STYLE = "background-color: #fff3cd"
@@ -39,6 +41,9 @@ class RunLog:
 
     runs: list[LoggedRun] = field(default_factory=list)
     next_number: int = 1
+    # The compare chart's spec for the last pair drawn: a rerun that changes something else
+    # on the page draws it again without converting the chart again (5-25 ms).
+    compare_spec: tuple[Any, dict] | None = field(default=None, repr=False)
 
     def record(
         self, settings: Mapping[str, Any], curves: pd.DataFrame, summary: Mapping[str, Any]
@@ -101,19 +106,23 @@ def compare_runs_panel(
     left, right = st.columns(2)
     first = names[left.selectbox("First run", list(names), key=first_key)]
     second = names[right.selectbox("Second run", list(names), key=second_key)]
-    chart = line_chart(
-        overlaid_curves(first, second),
-        x="step",
-        y="value",
-        series="series",
-        y_title=y_title,
-        title="Loss curves of the two runs",
-    )
+    pair = (first.number, second.number, y_title, presenting())
+    if log.compare_spec is None or log.compare_spec[0] != pair:
+        chart = line_chart(
+            overlaid_curves(first, second),
+            x="step",
+            y="value",
+            series="series",
+            y_title=y_title,
+            title="Loss curves of the two runs",
+        )
+        log.compare_spec = (pair, vega_lite_spec(chart))
     summary = (
         f"Loss curves of {first.name} ({len(first.curves)} points) and {second.name} "
         f"({len(second.curves)} points) on one chart."
     )
-    st.altair_chart(described(chart, summary), width="stretch")
+    # A shallow copy: Streamlit moves the datasets out of the spec it is given.
+    st.vega_lite_chart(spec=described(log.compare_spec[1], summary), width="stretch")
     data_table(
         "Both runs' curves as a table",
         f"{page}.compare-table",

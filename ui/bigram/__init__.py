@@ -17,7 +17,7 @@ from ui.bigram.counting import count_table, counts_column
 from ui.bigram.files import save_load_compare
 from ui.bigram.inside import inside_network, walk_through
 from ui.bigram.lecture import lecture_figures
-from ui.bigram.network import neural_column
+from ui.bigram.network import neural_column, train_before_drawing
 from ui.bigram.presses import apply_presses
 from ui.bigram.settings import INTRO, SETTINGS
 from ui.bigram.state import BigramState
@@ -38,5 +38,6 @@ __all__ = [
     "samples",
     "save_load_compare",
     "score_word",
+    "train_before_drawing",
     "walk_through",
 ]

@@ -130,7 +130,7 @@ def _loss_history(
     )
 
 
-def samples(words: WordSet, fit: CountsFit, run: NeuralRun | None) -> None:
+def samples(state: BigramState, words: WordSet, fit: CountsFit, run: NeuralRun | None) -> None:
     st.subheader("Samples, same seed for both models", anchor=False)
     keys = ("num_samples", "sample_seed", "temperature", "top_k")
     for column, key in zip(st.columns(4), keys, strict=True):
@@ -140,8 +140,7 @@ def samples(words: WordSet, fit: CountsFit, run: NeuralRun | None) -> None:
     args = (values["num_samples"], values["sample_seed"])
     options = {"temperature": values["temperature"], "top_k": values["top_k"] or None}
     try:
-        from_counts = fit.model.sample(*args, **options)
-        from_net = run.model.sample(*args, **options) if run else None
+        from_counts, from_net = _drawn_samples(state, words, fit, run, args, options)
     except ValueError as error:
         st.warning(literal(str(error)), icon=":material/warning:")
         return
@@ -162,6 +161,22 @@ def samples(words: WordSet, fit: CountsFit, run: NeuralRun | None) -> None:
         "text/csv",
         "bigram.download-samples",
     )
+
+
+def _drawn_samples(
+    state: BigramState, words: WordSet, fit: CountsFit, run: NeuralRun | None, args, options
+) -> tuple[tuple[str, ...], tuple[str, ...] | None]:
+    """Both models' samples, drawn once per process for the same models and settings (every
+    draw has its own seeded generator, so a rerun or another student gets the same names)."""
+    counts = fit.model
+    key = (words.key, counts.n, counts.smoothing, run.ident if run else None, args,
+           tuple(sorted(options.items())))  # fmt: skip
+
+    def draw() -> tuple[tuple[str, ...], tuple[str, ...] | None]:
+        from_net = run.model.sample(*args, **options) if run else None
+        return tuple(counts.sample(*args, **options)), tuple(from_net) if run else None
+
+    return state.charts.get("samples", key, draw)
 
 
 def _seen(words: WordSet, word: str) -> str:

@@ -84,6 +84,28 @@ def neural_column(state: BigramState, words: WordSet, n: int, fit: CountsFit) ->
     return run
 
 
+def train_before_drawing(state: BigramState, words: WordSet, n: int) -> None:
+    """A first visit (or new words) with a short shared run: fetch it (or train it, once for
+    the class) before the page draws, so the page is drawn once, with the run, rather than
+    drawn, trained in the neural column, and drawn again. Anything else (an upload, a long
+    run, a failure to explain) is left to the neural column."""
+    if state.net_for(words.key, n) is not None or state.auto_trained == (words.key, n):
+        return
+    if not trains_shared(words, n, SETTINGS["method"]) or state.train_requested:
+        return
+    estimate = training_estimate(words, n, SETTINGS.values)
+    what = f"{estimate.steps:,} steps of this net on {words.training_words}"
+    if estimate.seconds > SHARE_SECONDS or refuse_if_over(what, estimate, SETTINGS.values):
+        return
+    try:
+        run = train(words, n, SETTINGS.values, None, budget=press_budget())
+    except (TrainingDiverged, ValueError):
+        return  # the neural column trains again and says why
+    state.auto_trained = (words.key, n)
+    state.keep_net(run)
+    log_run(state, words, run)
+
+
 def _refusal_notice(state: BigramState) -> None:
     draw_refusal(state.refusal, SETTINGS.values, BigramState, "bigram.fit-budget")
 

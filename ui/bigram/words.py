@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pandas as pd
 import streamlit as st
 
@@ -101,11 +103,12 @@ def _word_stats(state: BigramState, words: WordSet) -> None:
             f"Split (shuffled with seed 42, cut at 80% and 90%): {len(splits.train):,} train, "
             f"{len(splits.dev):,} dev, {len(splits.test):,} test words."
         )
-    lengths = pd.Series([len(w) for w in words.words]).value_counts().sort_index()
+    # (length, words) pairs, counted once per word list for the class: a rerun only reads them.
+    lengths = state.charts.get("word-lengths", words.key, lambda: _length_counts(words.words))
+    commonest, most = max(lengths, key=lambda pair: pair[1])
     summary = (
-        f"Word lengths of the {len(words.words):,} words: from {lengths.index.min()} to "
-        f"{lengths.index.max()} characters, most often {lengths.idxmax()} "
-        f"({lengths.max():,} words)."
+        f"Word lengths of the {len(words.words):,} words: from {lengths[0][0]} to "
+        f"{lengths[-1][0]} characters, most often {commonest} ({most:,} words)."
     )
     state.charts.draw(
         "length-histogram", words.key, lambda: length_histogram(words.words), summary,
@@ -114,7 +117,7 @@ def _word_stats(state: BigramState, words: WordSet) -> None:
     data_table(
         "Word lengths as a table",
         "bigram.lengths-table",
-        lambda: pd.DataFrame({"length": lengths.index, "words": lengths.to_numpy()}),
+        lambda: pd.DataFrame(lengths, columns=["length", "words"]),
     )
     word = clean_word(SETTINGS["word"])
     problem = word_problem(word, words.vocab)
@@ -126,3 +129,9 @@ def _word_stats(state: BigramState, words: WordSet) -> None:
             f"The {ngram_word(n)} of **{literal(word)}**: {in_code(grams)}: each predicts its "
             f"last character from the {n - 1} before it."
         )
+
+
+def _length_counts(word_list: tuple[str, ...] | list[str]) -> tuple[tuple[int, int], ...]:
+    """How many words have each length, shortest first."""
+    counts = Counter(len(word) for word in word_list)
+    return tuple(sorted(counts.items()))
