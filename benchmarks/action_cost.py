@@ -33,6 +33,13 @@ def nudge(student: StreamlitStudent, key: str):
     return student.change(key, [moved])
 
 
+def open_walk(student: StreamlitStudent):
+    """Open the walk's panel (built only while open), if the page has one to open."""
+    if any(w.key == "bigram.walk-open" for w in student.widgets.values()):
+        return student.change("bigram.walk-open", True)
+    return None
+
+
 def walk_on(student: StreamlitStudent):
     for key in ("bigram.walk-next", "bigram.walk-another"):
         try:
@@ -44,6 +51,20 @@ def walk_on(student: StreamlitStudent):
     raise RuntimeError("neither walk button is on the page")
 
 
+def train_mlp(student: StreamlitStudent):
+    """Press Train on a 31-step run (the mixed class's) and follow the live view to its end."""
+    student.change("mlp.steps", 31)
+    pressed = student.press("mlp.train")
+    runs = [pressed, *student.follow_fragment(time.monotonic() + 60)]
+    pressed.bytes = sum(run.bytes for run in runs)
+    return pressed
+
+
+def train_bigram(student: StreamlitStudent):
+    nudge(student, "bigram.steps")
+    return student.press("bigram.train")
+
+
 # (page, action, what it does once the page is open). The mixed class's actions.
 ACTIONS = [
     ("neuron", "first visit", None),
@@ -52,10 +73,12 @@ ACTIONS = [
     ("mlp", "first visit", None),
     ("mlp", "widget change", lambda s: nudge(s, "mlp.points")),
     ("mlp", "steps change", lambda s: s.change("mlp.steps", 31)),
+    ("mlp", "Train (31 steps, followed)", train_mlp),
     ("bigram", "first visit", None),
     ("bigram", "widget change", lambda s: nudge(s, "bigram.steps")),
     ("bigram", "sample", lambda s: s.change("bigram.sample_seed", 12345)),
-    ("bigram", "walk", walk_on),
+    ("bigram", "walk", walk_on),  # after open_walk (see measure)
+    ("bigram", "Train (steps nudged)", train_bigram),
     ("board", "first visit", None),
 ]
 
@@ -70,6 +93,8 @@ def measure(url: str, pid: int, repeats: int) -> list[tuple[str, str, float, flo
                 before = sample(pid).cpu_seconds
                 started = time.perf_counter()
                 result = student.open(page)
+                if action == "walk":
+                    open_walk(student)
                 if do is not None:
                     before = sample(pid).cpu_seconds
                     started = time.perf_counter()

@@ -214,6 +214,8 @@ class Student(User):
         return result
 
     def walk_on(self) -> RunResult:
+        if not any(w.key == "bigram.walk-next" for w in self.student.widgets.values()):
+            return self.student.change("bigram.walk-open", True)  # open the walk's panel
         for key in ("bigram.walk-next", "bigram.walk-another"):
             try:
                 button = self.student.widget(key)

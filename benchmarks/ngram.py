@@ -23,11 +23,11 @@ from pathlib import Path
 
 import torch
 
+from data.names import MAKEMORE_NAMES
 from data.words import parse_word_list
 from models.ngram import CountNGram, NeuralNGram
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_NAMES = REPO_ROOT.parent / "shared" / "data" / "names.txt"
+DEFAULT_NAMES = MAKEMORE_NAMES  # the copy the project ships
 COUNTS_GOAL_SECONDS = 0.020
 NEURAL_GOAL_RATIO = 100.0
 

@@ -21,11 +21,11 @@ from pathlib import Path
 
 import torch
 
+from data.names import MAKEMORE_NAMES
 from data.words import parse_word_list
 from models.ngram import LECTURE_SEED, NeuralNGram
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_NAMES = REPO_ROOT.parent / "shared" / "data" / "names.txt"
+DEFAULT_NAMES = MAKEMORE_NAMES  # the copy the project ships
 AGREEMENT_GOAL = 1e-6
 
 

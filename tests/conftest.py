@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from data.names import MAKEMORE_NAMES
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
-NAMES_TXT = REPO_ROOT.parent / "shared" / "data" / "names.txt"
 
 
 @pytest.fixture(autouse=True)
@@ -25,10 +26,11 @@ def _fresh_streamlit_caches():
 
 @pytest.fixture(scope="session")
 def names_txt() -> Path:
-    """makemore's names.txt (the lecture's data), for reproducing the lecture's figures."""
-    if not NAMES_TXT.is_file():
-        pytest.skip(f"lecture data not found at {NAMES_TXT}")
-    return NAMES_TXT
+    """makemore's names.txt (the lecture's data), for reproducing the lecture's figures: the
+    copy the project ships, found where the app finds it (data/names.py). It is part of every
+    clone, so a missing file is a failure, not a skip."""
+    assert MAKEMORE_NAMES.is_file(), f"the shipped lecture data is missing: {MAKEMORE_NAMES}"
+    return MAKEMORE_NAMES
 
 
 # ---- the class board's databases -----------------------------------------------------------

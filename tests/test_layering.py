@@ -75,3 +75,83 @@ def test_layering_check_catches_a_violation(tmp_path, monkeypatch):
     (fake_root / "engine" / "bad.py").write_text("def f():\n    import streamlit\n")
     monkeypatch.setattr(sys.modules[__name__], "REPO_ROOT", fake_root)
     assert imported_top_level_modules("engine") == {"engine/bad.py": {"streamlit"}}
+
+
+# ---- import loops -------------------------------------------------------------------------
+OUR_PACKAGES = ("ui", "models", "data", "engine", "serving")
+
+
+def our_modules(root) -> dict[str, object]:
+    """Dotted module name -> file, for every module of our packages under `root`."""
+    modules = {}
+    for package in OUR_PACKAGES:
+        for path in sorted((root / package).rglob("*.py")):
+            name = ".".join(path.relative_to(root).with_suffix("").parts)
+            modules[name.removesuffix(".__init__")] = path
+    return modules
+
+
+def module_imports(name: str, path, modules) -> set[str]:
+    """The modules of ours that `name` imports anywhere in its file (lazy imports too):
+    `from a.b import c` counts as a.b.c when that is a module, else as a.b."""
+    found = set()
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names if alias.name in modules)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".")[: len(package.split(".")) - (node.level - 1)]
+                base = ".".join([*parts, *([node.module] if node.module else [])])
+            for alias in node.names:
+                full = f"{base}.{alias.name}"
+                found.add(full if full in modules else base)
+    return {module for module in found if module in modules and module != name}
+
+
+def import_loops(root) -> list[list[str]]:
+    """Every set of our modules that import one another in a circle (strongly connected
+    components of more than one module, or a module importing itself through others)."""
+    modules = our_modules(root)
+    graph = {name: module_imports(name, path, modules) for name, path in modules.items()}
+    order, low, stack, on_stack, loops = {}, {}, [], set(), []
+
+    def visit(node: str) -> None:
+        order[node] = low[node] = len(order)
+        stack.append(node)
+        on_stack.add(node)
+        for nxt in graph[node]:
+            if nxt not in order:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in on_stack:
+                low[node] = min(low[node], order[nxt])
+        if low[node] == order[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                loops.append(sorted(component))
+
+    for node in graph:
+        if node not in order:
+            visit(node)
+    return loops
+
+
+def test_no_import_loops():
+    assert import_loops(REPO_ROOT) == [], "modules that import one another in a circle"
+
+
+def test_the_loop_check_catches_a_hidden_loop(tmp_path):
+    """A lazy import inside a function still closes a loop (as settings -> links did)."""
+    (tmp_path / "ui").mkdir()
+    (tmp_path / "ui" / "__init__.py").write_text("")
+    (tmp_path / "ui" / "links.py").write_text("from ui.settings import PageSettings\n")
+    (tmp_path / "ui" / "settings.py").write_text("def f():\n    from ui import links\n")
+    assert import_loops(tmp_path) == [["ui.links", "ui.settings"]]

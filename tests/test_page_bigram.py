@@ -14,7 +14,7 @@ import torch
 
 from data.names import ssa_names
 from data.splits import shuffled_split
-from tests.apptest_helpers import exception_messages, open_page, page_state
+from tests.apptest_helpers import exception_messages, open_page, page_state, set_session
 from tests.lecture_reference import lecture_nll
 from ui.bigram import BigramState
 from ui.cache import mutated_resources
@@ -246,6 +246,10 @@ def test_rows_walk_through_and_words_the_models_cannot_read(page, default_splits
 
     generator = torch.Generator().manual_seed(0)  # the walk-through's default seed
     first, second = (float(torch.rand(1, generator=generator, dtype=torch.float64)) for _ in "12")
+    # The walk is built only once its panel is open: until then none of it is sent.
+    assert "u = **" not in texts(page)
+    assert "bigram.walk-next" not in [button.key for button in page.button]
+    set_session(page, "bigram.walk-open", True).run()  # the student opens the panel
     assert f"u = **{first:.4f}**" in texts(page)
     page.button(key="bigram.walk-next").click().run()
     shown = texts(page)

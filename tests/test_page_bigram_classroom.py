@@ -498,3 +498,26 @@ def test_an_engine_run_is_kept_when_torch_gives_out_on_the_same_settings(monkeyp
     assert run.method == "engine" and len(run.model.loss_history) == 20
     assert "at step 2" in run.torch_twin.failure
     assert any("torch could not train the same settings" in w.value for w in at.warning)
+
+
+def chart_descriptions(at) -> list[str]:
+    return [json.loads(e.proto.spec).get("description", "") for e in at.get("vega_lite_chart")]
+
+
+def test_secondary_panels_are_built_only_when_opened_and_a_link_opens_them():
+    """The heatmaps of W and the sampling walk are closed on a first visit (none of their
+    charts is sent); a link that sets how they are drawn opens them with their content."""
+    plain = open_with_link({})
+    labels = {e.label: e for e in plain.expander}
+    assert "Sampling, one character at a time" in labels
+    assert any(label.startswith("W beside log(counts + k)") for label in labels)
+    described = chart_descriptions(plain)
+    assert not any(d.startswith("W of the net") for d in described)
+    assert not any(d.startswith("The distribution step") for d in described)
+    assert "bigram.walk-next" not in [b.key for b in plain.button]
+
+    linked = open_with_link({"centre": "0", "walk_seed": "4"})
+    described = chart_descriptions(linked)
+    assert any(d.startswith("W of the net") for d in described)
+    assert any(d.startswith("The distribution step 1") for d in described)
+    assert "bigram.walk-next" in [b.key for b in linked.button]

@@ -211,7 +211,8 @@ def test_a_small_networks_graph_is_drawn_when_opened_and_followed_step_by_step(m
 
     monkeypatch.setattr(ui.mlp.run, "SHARE_SECONDS", 0.0)  # the student's own run
     monkeypatch.setattr(ui.mlp.live, "RUN_SECONDS", 0.0)  # one redraw per run: steps per redraw
-    monkeypatch.setattr(ui.mlp.live, "CHUNK_SECONDS", 0.05)  # a 2-2-1 step takes < 1 ms
+    # A 2-2-1 step takes < 1 ms: a chunk of 0.2 s is many steps even on a busy machine.
+    monkeypatch.setattr(ui.mlp.live, "CHUNK_SECONDS", 0.2)
     small = page_with_link({"layers": "1", "width1": "2", "steps": "5000"})
     assert not small.get("graphviz_chart")  # closed: not even computed
     small.button(key="mlp.train").click().run()

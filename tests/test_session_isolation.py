@@ -17,7 +17,13 @@ from data.splits import shuffled_split
 from data.words import parse_word_list
 from models.mlp_training import Trainer
 from models.ngram import NeuralNGram, Vocabulary
-from tests.apptest_helpers import exception_messages, open_page, page_state, setting_value
+from tests.apptest_helpers import (
+    exception_messages,
+    open_page,
+    page_state,
+    set_session,
+    setting_value,
+)
 from ui import cache
 from ui.bigram import SETTINGS as BIGRAM_SETTINGS
 from ui.bigram import BigramState
@@ -308,6 +314,8 @@ def test_chart_specs_are_built_once_for_the_class_and_never_changed():
     finally:
         SpecStore.get = original
     before = [cache.fingerprint(value) for value in shared_specs().values()]
+    for at in (a, b):
+        set_session(at, "bigram.walk-open", True).run()  # both open the walk's panel
     for at in (a, b, a):
         at.number_input(key="bigram.sample_seed").set_value(len(before)).run()
         at.button(key="bigram.walk-next").click().run()

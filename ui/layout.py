@@ -67,6 +67,14 @@ def wide_picture(name: str) -> Any:
     return st.container(key=f"wide-picture-{name}")
 
 
+def lazy_panel(label: str, key: str, *, opened: bool = False, icon: str | None = None) -> Any:
+    """An expander whose content is built only while it is open (a closed one costs the
+    server nothing and sends nothing but its label): the container to draw in, or None.
+    `opened` opens it on the first view, e.g. when a share link points into it."""
+    box = st.expander(label, expanded=opened, key=key, on_change="rerun", icon=icon)
+    return box if box.open else None
+
+
 def save_button(
     where: Any, label: str, data: Any, file_name: str, mime: str, key: str, **options: Any
 ) -> None:

@@ -31,7 +31,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from ui import classroom, presenter
-from ui.settings import PageSettings, same_value
+from ui.settings import PageSettings, listen_for_changes, same_value
 from ui.text import in_code
 
 WRITTEN_KEY = "links.written"  # the query string this session last wrote, as a dict
@@ -100,6 +100,9 @@ def write_link(settings: PageSettings | None, page: str | None = None) -> None:
     st.session_state[WRITTEN_KEY] = params
     if settings is not None:
         st.session_state.setdefault(BY_PAGE_KEY, {})[settings.page] = params
+
+
+listen_for_changes(write_link)  # a value set by code (a preset, a file) shows in the link at once
 
 
 def page_params(page: str) -> dict[str, str]:

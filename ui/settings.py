@@ -173,6 +173,22 @@ AUTO_WIDGETS = {
 }
 
 
+# Who hears of values changed by code (a preset, a nudge, a file): ui/links.py subscribes, to
+# write the share link at once. Settings know nothing of links; links know settings.
+_CHANGE_LISTENERS: list[Callable[[PageSettings], None]] = []
+
+
+def listen_for_changes(listener: Callable[[PageSettings], None]) -> None:
+    """Call `listener(settings)` whenever code sets a page's values (idempotent)."""
+    if listener not in _CHANGE_LISTENERS:
+        _CHANGE_LISTENERS.append(listener)
+
+
+def _tell_listeners(settings: PageSettings) -> None:
+    for listener in _CHANGE_LISTENERS:
+        listener(settings)
+
+
 class PageSettings:
     """The settings of one page and this user's values of them."""
 
@@ -221,20 +237,21 @@ class PageSettings:
         """This user's current values (a fresh dict)."""
         return {name: self[name] for name in self.settings}
 
+    def changed(self, *names: str) -> bool:
+        """Whether any of these settings differs from its default (a link that sets one of
+        them points into the panel that shows it)."""
+        return any(not same_value(self[name], self.settings[name].default) for name in names)
+
     def set(self, name: str, value: Any) -> None:
         """Change a value from code (a preset, a nudge, a file) before its widget is drawn;
         the widget and the link follow."""
         self._store(name, self.settings[name].validate(value))
-        from ui import links  # links reads settings; imported here to keep the two apart
-
-        links.write_link(self)
+        _tell_listeners(self)
 
     def update(self, values: dict[str, Any]) -> None:
         for name, value in values.items():
             self._store(name, self.settings[name].validate(value))
-        from ui import links
-
-        links.write_link(self)
+        _tell_listeners(self)
 
     def _store(self, name: str, value: Any) -> None:
         st.session_state[self.key(name)] = value

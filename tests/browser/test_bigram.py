@@ -40,8 +40,9 @@ def test_heatmaps_render_a_click_picks_a_row_and_train_works(page, server):
     heatmap.locator("canvas, svg").first.wait_for(timeout=30_000)
     box = heatmap.bounding_box()
     assert box and box["height"] > 500, box  # 27 rows of labelled cells
-    # The count table, the row distribution, W and log(counts), the loss curves...
-    assert page.locator(CHART).count() >= 6
+    # The count table, the row distribution, the word lengths, the loss curves (W beside
+    # log(counts) and the walk are in panels built when opened).
+    assert page.locator(CHART).count() >= 4
 
     assert row_shown(page).startswith(".")
     # A click in the middle of the table lands on a cell of some row other than '.'.

@@ -11,6 +11,7 @@ import streamlit as st
 
 from models.ngram import ngrams_of
 from models.ngram.compare import largest_difference
+from ui import links
 from ui.bigram.curves import loss_curves
 from ui.bigram.data import CountsFit, WordSet, clean_word, format_nll, word_problem
 from ui.bigram.settings import SETTINGS, ngram_word
@@ -132,10 +133,28 @@ def _loss_history(
 
 def samples(state: BigramState, words: WordSet, fit: CountsFit, run: NeuralRun | None) -> None:
     st.subheader("Samples, same seed for both models", anchor=False)
+    drawn_with = (SETTINGS["temperature"], SETTINGS["top_k"])
+    _samples_panel(state, words, fit, run, drawn_with)
+
+
+@st.fragment
+def _samples_panel(
+    state: BigramState,
+    words: WordSet,
+    fit: CountsFit,
+    run: NeuralRun | None,
+    drawn_with: tuple[float, int],
+) -> None:
+    """A fragment: another seed or number of samples redraws this panel only, not the page
+    (the class's most frequent action here). The temperature and top-k also shape the walk
+    below, so changing them redraws the page."""
     keys = ("num_samples", "sample_seed", "temperature", "top_k")
     for column, key in zip(st.columns(4), keys, strict=True):
         with column:
             SETTINGS.widget(key)
+    if (SETTINGS["temperature"], SETTINGS["top_k"]) != drawn_with:
+        st.rerun(scope="app")
+    links.write_link(SETTINGS)  # the address bar keeps carrying the seed shown
     values = SETTINGS.values
     args = (values["num_samples"], values["sample_seed"])
     options = {"temperature": values["temperature"], "top_k": values["top_k"] or None}

@@ -8,13 +8,16 @@ import pandas as pd
 import streamlit as st
 
 from models.ngram import MAX_SAMPLE_LENGTH, NeuralNGram
+from ui import links
 from ui.bigram.charts import network_diagram, with_param
 from ui.bigram.curves import WALK_STEP, walk_probabilities, walk_running_totals
 from ui.bigram.data import CountsFit, WordSet, clean_word, format_nll, word_problem
+from ui.bigram.presses import apply_presses
 from ui.bigram.settings import SETTINGS
 from ui.bigram.state import BigramState
 from ui.bigram.training import NeuralRun
 from ui.charts import described
+from ui.layout import lazy_panel
 from ui.streamlit_private import vega_lite_spec
 from ui.text import in_code, literal
 
@@ -64,7 +67,32 @@ def inside_network(words: WordSet, n: int, run: NeuralRun | None) -> None:
 
 
 def walk_through(state: BigramState, words: WordSet, fit: CountsFit, run: NeuralRun | None):
-    st.header("Sampling, one character at a time", anchor=False)
+    """Sampling one character at a time, in a panel built only while it is open (its two
+    charts are a sixth of the page's bytes); a link that sets the walk's settings opens it."""
+    box = lazy_panel(
+        "Sampling, one character at a time",
+        "bigram.walk-open",
+        opened=SETTINGS.changed("walk_model", "walk_seed"),
+        icon=":material/directions_walk:",
+    )
+    if box is not None:
+        with box:
+            _walk_fragment(state, words, fit, run)
+
+
+@st.fragment
+def _walk_fragment(
+    state: BigramState, words: WordSet, fit: CountsFit, run: NeuralRun | None
+) -> None:
+    """A fragment: Next, Whole name, Another and the walk's own settings redraw this panel
+    only. Its presses are taken here when only the fragment runs (on a full run the page took
+    them before drawing, and none is left)."""
+    apply_presses(state)
+    links.write_link(SETTINGS)  # the address bar keeps carrying the walk shown
+    _walk(state, words, fit, run)
+
+
+def _walk(state: BigramState, words: WordSet, fit: CountsFit, run: NeuralRun | None) -> None:
     st.caption(
         "Each step draws a uniform random number u between 0 and 1 and takes the first "
         "character whose running total of probability passes u (inverse-CDF sampling). That "

@@ -25,6 +25,7 @@ from ui.bigram.training import (
     wanted_settings,
 )
 from ui.charts import data_table, described
+from ui.layout import lazy_panel
 from ui.presenter import is_hidden
 from ui.sharing import (
     SHARE_SECONDS,
@@ -80,18 +81,31 @@ def neural_column(state: BigramState, words: WordSet, n: int, fit: CountsFit) ->
             "Pick *our engine* above and press Train: lesson 1's scalar engine trains the same "
             "729 weights and lands on the same loss, step by step."
         )
-    _weights_vs_log_counts(state, words, n, fit, run)
+    # The two heatmaps are a sixth of the page's bytes: built only while their panel is open
+    # (a link that sets how they are drawn opens it).
+    name = "W" if n == 2 else "The logits"
+    box = lazy_panel(
+        f"{name} beside log(counts + k): the net learns the counts",
+        "bigram.weights-open",
+        opened=SETTINGS.changed("centre"),
+        icon=":material/grid_on:",
+    )
+    if box is not None:
+        with box:
+            _weights_vs_log_counts(state, words, n, fit, run)
     return run
 
 
 def train_before_drawing(state: BigramState, words: WordSet, n: int) -> None:
-    """A first visit (or new words) with a short shared run: fetch it (or train it, once for
-    the class) before the page draws, so the page is drawn once, with the run, rather than
-    drawn, trained in the neural column, and drawn again. Anything else (an upload, a long
-    run, a failure to explain) is left to the neural column."""
-    if state.net_for(words.key, n) is not None or state.auto_trained == (words.key, n):
+    """A press of Train, or a first visit (or new words), with a short shared run: fetch it
+    (or train it, once for the class) before the page draws, so the page is drawn once, with
+    the run, rather than drawn, trained in the neural column, and drawn again. Anything else
+    (an upload, our engine, a long run, a refusal or failure to explain) is left to the
+    neural column."""
+    first_time = state.net_for(words.key, n) is None and state.auto_trained != (words.key, n)
+    if not (state.train_requested or first_time):
         return
-    if not trains_shared(words, n, SETTINGS["method"]) or state.train_requested:
+    if not trains_shared(words, n, SETTINGS["method"]):
         return
     estimate = training_estimate(words, n, SETTINGS.values)
     what = f"{estimate.steps:,} steps of this net on {words.training_words}"
@@ -102,6 +116,8 @@ def train_before_drawing(state: BigramState, words: WordSet, n: int) -> None:
     except (TrainingDiverged, ValueError):
         return  # the neural column trains again and says why
     state.auto_trained = (words.key, n)
+    state.train_requested = False
+    state.refusal = None
     state.keep_net(run)
     log_run(state, words, run)
 
