@@ -26,29 +26,15 @@ from benchmarks.streamlit_client import StreamlitStudent
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
-def nudge(student: StreamlitStudent, key: str):
-    widget = student.widget(key)
-    (now,) = widget.value
-    moved = now + widget.step if now + widget.step <= widget.high else now - widget.step
-    return student.change(key, [moved])
-
-
 def open_walk(student: StreamlitStudent):
     """Open the walk's panel (built only while open), if the page has one to open."""
-    if any(w.key == "bigram.walk-open" for w in student.widgets.values()):
+    if student.has("bigram.walk-open"):
         return student.change("bigram.walk-open", True)
     return None
 
 
 def walk_on(student: StreamlitStudent):
-    for key in ("bigram.walk-next", "bigram.walk-another"):
-        try:
-            button = student.widget(key)
-        except Exception:  # noqa: BLE001 - not on the page: try the other one
-            continue
-        if not button.disabled:
-            return student.press(key)
-    raise RuntimeError("neither walk button is on the page")
+    return student.press_first_enabled("bigram.walk-next", "bigram.walk-another")
 
 
 def train_mlp(student: StreamlitStudent):
@@ -61,7 +47,7 @@ def train_mlp(student: StreamlitStudent):
 
 
 def train_bigram(student: StreamlitStudent):
-    nudge(student, "bigram.steps")
+    student.nudge("bigram.steps")
     return student.press("bigram.train")
 
 
@@ -69,13 +55,13 @@ def train_bigram(student: StreamlitStudent):
 ACTIONS = [
     ("neuron", "first visit", None),
     ("neuron", "widget change", lambda s: s.change("neuron.w1#exact", 1.25)),
-    ("neuron", "nudge", lambda s: nudge(s, "neuron.w2")),
+    ("neuron", "nudge", lambda s: s.nudge("neuron.w2")),
     ("mlp", "first visit", None),
-    ("mlp", "widget change", lambda s: nudge(s, "mlp.points")),
+    ("mlp", "widget change", lambda s: s.nudge("mlp.points")),
     ("mlp", "steps change", lambda s: s.change("mlp.steps", 31)),
     ("mlp", "Train (31 steps, followed)", train_mlp),
     ("bigram", "first visit", None),
-    ("bigram", "widget change", lambda s: nudge(s, "bigram.steps")),
+    ("bigram", "widget change", lambda s: s.nudge("bigram.steps")),
     ("bigram", "sample", lambda s: s.change("bigram.sample_seed", 12345)),
     ("bigram", "walk", walk_on),  # after open_walk (see measure)
     ("bigram", "Train (steps nudged)", train_bigram),

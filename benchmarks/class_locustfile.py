@@ -178,11 +178,7 @@ class Student(User):
         return self.student.change(key, value)
 
     def nudge(self, key: str) -> RunResult:
-        """Move a slider one step away from the end it is at (as an arrow key would)."""
-        widget = self.student.widget(key)
-        (now,) = widget.value
-        moved = now + widget.step if now + widget.step <= widget.high else now - widget.step
-        return self.student.change(key, [moved])
+        return self.student.nudge(key)
 
     def train_mlp(self) -> RunResult:
         pressed = self.student.press("mlp.train")
@@ -214,16 +210,12 @@ class Student(User):
         return result
 
     def walk_on(self) -> RunResult:
-        if not any(w.key == "bigram.walk-next" for w in self.student.widgets.values()):
+        if not self.student.has("bigram.walk-next"):
             return self.student.change("bigram.walk-open", True)  # open the walk's panel
-        for key in ("bigram.walk-next", "bigram.walk-another"):
-            try:
-                button = self.student.widget(key)
-            except ProtocolError:
-                continue
-            if not button.disabled:
-                return self.student.press(key)
-        raise ActionFailed("neither walk button is on the page")
+        try:
+            return self.student.press_first_enabled("bigram.walk-next", "bigram.walk-another")
+        except ProtocolError as error:
+            raise ActionFailed("neither walk button is on the page") from error
 
 
 class Projector(User):

@@ -149,6 +149,24 @@ class StreamlitStudent:
         trigger = WidgetState(id=widget.id, trigger_value=True)
         return self._rerun(changed=trigger, fragment_id=widget.fragment_id)
 
+    def nudge(self, key: str) -> RunResult:
+        """Move a slider one step away from the end it is at (as an arrow key would)."""
+        widget = self.widget(key)
+        (now,) = widget.value
+        moved = now + widget.step if now + widget.step <= widget.high else now - widget.step
+        return self.change(key, [moved])
+
+    def has(self, key: str) -> bool:
+        """Whether the page shows a widget with this key."""
+        return any(widget.key == key for widget in self.widgets.values())
+
+    def press_first_enabled(self, *keys: str) -> RunResult:
+        """Press the first of these buttons that is on the page and enabled."""
+        for key in keys:
+            if self.has(key) and not self.widget(key).disabled:
+                return self.press(key)
+        raise ProtocolError(f"none of {keys} is on the page and enabled")
+
     def follow_fragment(self, until: float) -> list[RunResult]:
         """Ask for the live fragment on its timer until the server stops it (or `until`, a
         time.monotonic() deadline, passes); returns each fragment run."""

@@ -105,11 +105,8 @@ def train_before_drawing(state: BigramState, words: WordSet, n: int) -> None:
     first_time = state.net_for(words.key, n) is None and state.auto_trained != (words.key, n)
     if not (state.train_requested or first_time):
         return
-    if not trains_shared(words, n, SETTINGS["method"]):
-        return
-    estimate = training_estimate(words, n, SETTINGS.values)
-    what = f"{estimate.steps:,} steps of this net on {words.training_words}"
-    if estimate.seconds > SHARE_SECONDS or refuse_if_over(what, estimate, SETTINGS.values):
+    estimate, refusal = _estimate_and_refusal(words, n)
+    if refusal is not None or not _short_and_shared(words, n, estimate):
         return
     try:
         run = train(words, n, SETTINGS.values, None, budget=press_budget())
@@ -120,6 +117,19 @@ def train_before_drawing(state: BigramState, words: WordSet, n: int) -> None:
     state.refusal = None
     state.keep_net(run)
     log_run(state, words, run)
+
+
+def _estimate_and_refusal(words: WordSet, n: int):
+    """What training the current settings would cost, and the refusal when it is over the
+    press's budget (None when it fits)."""
+    estimate = training_estimate(words, n, SETTINGS.values)
+    what = f"{estimate.steps:,} steps of this net on {words.training_words}"
+    return estimate, refuse_if_over(what, estimate, SETTINGS.values)
+
+
+def _short_and_shared(words: WordSet, n: int, estimate) -> bool:
+    """A run trained once for the class, short enough to need no turn in the line."""
+    return trains_shared(words, n, SETTINGS["method"]) and estimate.seconds <= SHARE_SECONDS
 
 
 def _refusal_notice(state: BigramState) -> None:
@@ -152,13 +162,11 @@ def _train(state: BigramState, words: WordSet, n: int, area) -> NeuralRun | None
     """Train with the current settings if the press fits the budget, once it is this
     training's turn; the run (kept and logged), or None after showing why not. The user's
     previous run is kept either way."""
-    estimate = training_estimate(words, n, SETTINGS.values)
-    what = f"{estimate.steps:,} steps of this net on {words.training_words}"
-    state.refusal = refuse_if_over(what, estimate, SETTINGS.values)
+    estimate, state.refusal = _estimate_and_refusal(words, n)
     if state.refusal is not None:
         _refusal_notice(state)
         return None
-    if not (trains_shared(words, n, SETTINGS["method"]) and estimate.seconds <= SHARE_SECONDS):
+    if not _short_and_shared(words, n, estimate):
         _wait_for_turn(state, area)  # a short shared run is trained once: it needs no turn
     try:
         run = train(words, n, SETTINGS.values, area, budget=press_budget())
