@@ -1,5 +1,5 @@
 # Zero-to-Hero Explorer in a container: one Streamlit process (run N of them behind
-# deploy/haproxy.cfg; see deploy/compose.yaml and README "On a school's server").
+# deploy/haproxy.cfg; see deploy/compose.yaml and docs/deploying.md, "On a school's server").
 #
 #   docker build -t zero-to-hero-explorer .
 #   docker run -p 8501:8501 zero-to-hero-explorer

@@ -107,8 +107,9 @@ def main(argv: list[str] | None = None) -> str:
     url = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory() as scratch:
         env = {**os.environ, "PYTHONPATH": str(args.app_dir)}
-        server = start_server(port, args.server_core, Path(scratch) / "server.log", env,
-                              args.app_dir)  # fmt: skip
+        server = start_server(
+            port, args.server_core, Path(scratch) / "server.log", env, args.app_dir
+        )
         try:
             wait_for_health(url, 60)
             warm_up(url)

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchmarks.streamlit_client import StreamlitStudent
-from tests.browser.harness import REPO_ROOT, free_port
+from tests.browser.harness import REPO_ROOT, free_port, streamlit_command
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
@@ -80,10 +80,7 @@ def pinned(core: int | None, command: list[str]) -> list[str]:
 def start_server(
     port: int, core: int | None, log: Path, env: dict, app_dir: Path = REPO_ROOT
 ) -> subprocess.Popen:
-    command = pinned(core, [sys.executable, "-m", "streamlit", "run", "dashboard.py",
-                            "--server.headless", "true", "--server.port", str(port),
-                            "--server.address", "127.0.0.1",
-                            "--browser.gatherUsageStats", "false"])  # fmt: skip
+    command = pinned(core, streamlit_command(port))
     with open(log, "wb") as out:
         return subprocess.Popen(command, cwd=app_dir, stdout=out, stderr=subprocess.STDOUT, env=env)
 
@@ -125,14 +122,39 @@ def run_locust(
     if burst:
         classes = ["BurstStudent"]
         # The teacher's word: after everyone has arrived and opened the page.
-        env |= {"EXPLORER_BURST": burst,
-                "EXPLORER_BURST_AT": f"{time.time() + 3 + arrive + 0.1 * users:.3f}"}  # fmt: skip
-    command = pinned(core, [sys.executable, "-m", "locust", "-f",
-                            str(REPO_ROOT / "benchmarks" / "class_locustfile.py"),
-                            "--headless", "--users", str(users), "--spawn-rate", f"{rate:g}",
-                            "--run-time", f"{seconds}s", "--host", url, "--csv", str(prefix),
-                            "--only-summary", "--stop-timeout", "200", "--exit-code-on-error", "0",
-                            "--loglevel", "WARNING", *classes])  # fmt: skip
+        env |= {
+            "EXPLORER_BURST": burst,
+            "EXPLORER_BURST_AT": f"{time.time() + 3 + arrive + 0.1 * users:.3f}",
+        }
+    command = pinned(
+        core,
+        [
+            sys.executable,
+            "-m",
+            "locust",
+            "-f",
+            str(REPO_ROOT / "benchmarks" / "class_locustfile.py"),
+            "--headless",
+            "--users",
+            str(users),
+            "--spawn-rate",
+            f"{rate:g}",
+            "--run-time",
+            f"{seconds}s",
+            "--host",
+            url,
+            "--csv",
+            str(prefix),
+            "--only-summary",
+            "--stop-timeout",
+            "200",
+            "--exit-code-on-error",
+            "0",
+            "--loglevel",
+            "WARNING",
+            *classes,
+        ],
+    )
     with open(f"{prefix}_locust.log", "wb") as log:
         subprocess.run(command, cwd=REPO_ROOT, env=env, check=True, stdout=log, stderr=log)
 
@@ -247,13 +269,21 @@ def main(argv: list[str] | None = None) -> str:
         default=0.0,
         help="seconds to wait afterwards for sessions to expire (memory after)",
     )
-    parser.add_argument("--no-browser", action="store_true",
-                        help="leave out the one real Chromium student")  # fmt: skip
-    parser.add_argument("--app-dir", type=Path, default=REPO_ROOT,
-                        help="serve the app from this checkout (a `git worktree` of an "
-                        "earlier commit, to print its figure beside this one's)")  # fmt: skip
-    parser.add_argument("--burst", choices=["mlp", "demo", "bigram"],
-                        help="everyone presses Train at once (no Chromium student)")  # fmt: skip
+    parser.add_argument(
+        "--no-browser", action="store_true", help="leave out the one real Chromium student"
+    )
+    parser.add_argument(
+        "--app-dir",
+        type=Path,
+        default=REPO_ROOT,
+        help="serve the app from this checkout (a `git worktree` of an "
+        "earlier commit, to print its figure beside this one's)",
+    )
+    parser.add_argument(
+        "--burst",
+        choices=["mlp", "demo", "bigram"],
+        help="everyone presses Train at once (no Chromium student)",
+    )
     args = parser.parse_args(argv)
     if args.burst:
         args.no_browser = True

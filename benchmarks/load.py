@@ -56,14 +56,9 @@ import threading
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-if str(REPO_ROOT) not in sys.path:
-    sys.path.insert(0, str(REPO_ROOT))
-
-from benchmarks.timed_server import read_timings  # noqa: E402
-from tests.browser.flows import (  # noqa: E402
+from benchmarks.timed_server import read_timings
+from tests.browser.flows import (
     FLOWS,
     VIEWPORT,
     Student,
@@ -71,7 +66,7 @@ from tests.browser.flows import (  # noqa: E402
     async_chromium,
     walk_pages,
 )
-from tests.browser.harness import (  # noqa: E402
+from tests.browser.harness import (
     ARTIFACTS,
     browser_unavailable_reason,
     streamlit_server,

@@ -21,21 +21,16 @@ import platform
 import statistics
 import sys
 import time
-from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-if str(REPO_ROOT) not in sys.path:
-    sys.path.insert(0, str(REPO_ROOT))
-
-from data.toy2d import make_dataset  # noqa: E402
-from models.mlp_training import Trainer  # noqa: E402
-from tests.browser.harness import (  # noqa: E402
+from data.toy2d import make_dataset
+from models.mlp_training import Trainer
+from tests.browser.harness import (
     browser_unavailable_reason,
     chromium,
     streamlit_server,
     wait_for_streamlit,
 )
-from ui.mlp.settings import DEMO_PRESET, SETTINGS, spec_from  # noqa: E402
+from ui.mlp.settings import DEMO_PRESET, SETTINGS, spec_from
 
 GOAL_STEPS_PER_SECOND = 20.0
 STEPS = 100

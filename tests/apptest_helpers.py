@@ -8,6 +8,7 @@ first run, before switching.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -62,6 +63,21 @@ def set_session(at: AppTest, key: str, value) -> AppTest:
     """Set a widget's value by its key, for widgets AppTest cannot click (an expander, a tab)."""
     at.session_state[key] = value
     return at
+
+
+def set_widgets(at: AppTest, values: dict) -> AppTest:
+    """Set the widgets with these keys to these values, in order, rerunning the page after each
+    one as a student's change would."""
+    for key, value in values.items():
+        at.get_by_key(key).set_value(value).run()
+    return at
+
+
+def tampered_json(document: dict, change) -> bytes:
+    """The JSON of a copy of `document` after `change(copy)`; `document` itself is untouched."""
+    copy = json.loads(json.dumps(document))
+    change(copy)
+    return json.dumps(copy).encode()
 
 
 def setting_values(at: AppTest, settings) -> dict:

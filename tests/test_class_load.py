@@ -86,8 +86,15 @@ def test_ten_students_pressing_train_at_once_all_see_their_final_loss(tmp_path):
 
     with streamlit_server("class-burst.log") as server:
         before = sample(server.process.pid).cpu_seconds
-        run_locust(server.url, users=10, seconds=120, arrive=2, core=None,
-                   prefix=tmp_path / "burst", burst="mlp")  # fmt: skip
+        run_locust(
+            server.url,
+            users=10,
+            seconds=120,
+            arrive=2,
+            core=None,
+            prefix=tmp_path / "burst",
+            burst="mlp",
+        )
         used = sample(server.process.pid).cpu_seconds - before
         assert server.process.poll() is None
     rows = {(row["Type"], row["Name"]): row for row in read_stats(tmp_path / "burst")}

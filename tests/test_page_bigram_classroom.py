@@ -31,6 +31,7 @@ from tests.apptest_helpers import (
     setting_values,
     shown,
     start_app,
+    tampered_json,
 )
 from ui.bigram import SETTINGS as BIGRAM_SETTINGS
 from ui.bigram import BigramState
@@ -433,12 +434,6 @@ def test_a_downloaded_net_loads_into_another_session_with_identical_predictions(
     assert torch.equal(counts.probs, reference.probs)
 
 
-def tampered(document: dict, change) -> bytes:
-    copy = json.loads(json.dumps(document))
-    change(copy)
-    return json.dumps(copy).encode()
-
-
 def test_tampered_net_files_are_refused_and_the_net_is_kept(downloads):
     at = open_with_link({"steps": "20", "top_n": "1000", "lr": "40.0"})
     run = the_run(at)
@@ -446,13 +441,13 @@ def test_tampered_net_files_are_refused_and_the_net_is_kept(downloads):
     other_letters = NeuralNGram(n=2, seed=1, vocab=".abc")
     five_gram = NeuralNGram(n=5, seed=1, vocab=run.model.itos)
     cases = {
-        "short.json": (tampered(good, lambda d: d["W"].pop()), "W must have 27 rows"),
-        "keys.json": (tampered(good, lambda d: d.pop("vocabulary")), 'no "vocabulary"'),
+        "short.json": (tampered_json(good, lambda d: d["W"].pop()), "W must have 27 rows"),
+        "keys.json": (tampered_json(good, lambda d: d.pop("vocabulary")), 'no "vocabulary"'),
         "huge.json": (
-            tampered(good, lambda d: d["W"][2].__setitem__(5, 1e300)),
+            tampered_json(good, lambda d: d["W"][2].__setitem__(5, 1e300)),
             "W[2][5] is 1e+300",
         ),
-        "types.json": (tampered(good, lambda d: d.update(n="2")), "n must be a whole number"),
+        "types.json": (tampered_json(good, lambda d: d.update(n="2")), "n must be a whole number"),
         "text.json": (b"W = [[1, 2], [3, 4]]", "not valid JSON"),
         "nan.json": (
             json.dumps(good).replace('"W": [[', '"W": [[NaN, ', 1).encode(),
@@ -474,7 +469,7 @@ def test_tampered_net_files_are_refused_and_the_net_is_kept(downloads):
         assert the_run(at) is run, name
         assert setting_value(at, BIGRAM_SETTINGS, "lr") == 40.0
     # A good file after bad ones loads, with a different lr from its settings.
-    retrained = tampered(good, lambda d: d["settings"].update(lr=12.5))
+    retrained = tampered_json(good, lambda d: d["settings"].update(lr=12.5))
     at.file_uploader(key=uploader_key).set_value(("ok.json", retrained, "application/json")).run()
     assert not at.error and the_run(at).source == "ok.json"
     assert the_run(at).lr == 12.5 and math.isnan(the_run(at).seconds)

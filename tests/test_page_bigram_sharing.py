@@ -38,8 +38,14 @@ def refusals(at) -> list[str]:
 def measured_seconds(words, n: int, method: str, steps: int) -> float:
     model = NeuralNGram(n=n, seed=1, vocab=words.vocab)
     started = time.thread_time()
-    model.fit(words.splits.train, steps=steps, lr=0.1, reg=0.0, method=FIT_METHODS[method],
-              eval_words={"dev": words.splits.dev})  # fmt: skip
+    model.fit(
+        words.splits.train,
+        steps=steps,
+        lr=0.1,
+        reg=0.0,
+        method=FIT_METHODS[method],
+        eval_words={"dev": words.splits.dev},
+    )
     return time.thread_time() - started
 
 

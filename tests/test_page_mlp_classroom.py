@@ -28,6 +28,7 @@ from tests.apptest_helpers import (
     setting_value,
     setting_values,
     shown,
+    tampered_json,
 )
 from tests.test_page_mlp import PAGE, page_with_link, shown_loss, the_run, train_to_end
 from ui.mlp import SETTINGS
@@ -417,12 +418,6 @@ def test_a_diverged_run_has_a_history_but_no_network_to_save(downloads):
     assert any("no network to save" in c.value for c in at.caption)
 
 
-def tampered(document: dict, change) -> bytes:
-    copy = json.loads(json.dumps(document))
-    change(copy)
-    return json.dumps(copy).encode()
-
-
 def test_tampered_files_are_refused_with_a_message_and_the_run_stays(downloads):
     saved = page_with_link({"layers": "1", "width1": "3", "steps": "4"})
     press_train(saved)
@@ -436,35 +431,41 @@ def test_tampered_files_are_refused_with_a_message_and_the_run_stays(downloads):
         "not text": (b"\x80\x81\xfe", "not UTF-8 text"),
         "a list": (b"[1, 2, 3]", "must hold a JSON object"),
         "wrong kind": (
-            tampered(good, lambda d: d.update(kind="neural-ngram")),
+            tampered_json(good, lambda d: d.update(kind="neural-ngram")),
             'holds a "neural-ngram" model; this page needs a "mlp" model',
         ),
         "missing parameters": (
-            tampered(good, lambda d: d.pop("parameters")),
+            tampered_json(good, lambda d: d.pop("parameters")),
             'has no "parameters"',
         ),
         "missing bias": (
-            tampered(good, lambda d: d["parameters"][0][0].pop("b")),
+            tampered_json(good, lambda d: d["parameters"][0][0].pop("b")),
             'parameters[0][0] must be an object with exactly "w" and "b"',
         ),
         "wrong shape": (
-            tampered(good, lambda d: d["parameters"][0][2]["w"].append(0.5)),
+            tampered_json(good, lambda d: d["parameters"][0][2]["w"].append(0.5)),
             "parameters[0][2].w must have 2 numbers",
         ),
         "layer count": (
-            tampered(good, lambda d: d["architecture"].update(layer_sizes=[3, 3, 1])),
+            tampered_json(good, lambda d: d["architecture"].update(layer_sizes=[3, 3, 1])),
             "parameters has 2 layers; the architecture has 3",
         ),
-        "huge number": (tampered(good, weight(1e300)), "weights above 1e+06 are refused"),
-        "wrong type": (tampered(good, weight("0.5")), "parameters[0][1].w[0] must be a number"),
-        "a bool weight": (tampered(good, weight(True)), "parameters[0][1].w[0] must be a number"),
-        "NaN": (tampered(good, weight(math.nan)), "contains NaN"),  # json writes NaN
+        "huge number": (tampered_json(good, weight(1e300)), "weights above 1e+06 are refused"),
+        "wrong type": (
+            tampered_json(good, weight("0.5")),
+            "parameters[0][1].w[0] must be a number",
+        ),
+        "a bool weight": (
+            tampered_json(good, weight(True)),
+            "parameters[0][1].w[0] must be a number",
+        ),
+        "NaN": (tampered_json(good, weight(math.nan)), "contains NaN"),  # json writes NaN
         "Infinity": (
-            tampered(good, lambda d: d["parameters"][1][0].update(b=-math.inf)),
+            tampered_json(good, lambda d: d["parameters"][1][0].update(b=-math.inf)),
             "contains -Infinity",
         ),
         "two outputs": (
-            tampered(
+            tampered_json(
                 good,
                 lambda d: (
                     d["architecture"].update(layer_sizes=[3, 2]),
@@ -474,7 +475,7 @@ def test_tampered_files_are_refused_with_a_message_and_the_run_stays(downloads):
             "this page's networks have one",
         ),
         "too wide": (
-            tampered(
+            tampered_json(
                 good,
                 lambda d: (
                     d["architecture"].update(layer_sizes=[40, 1]),
@@ -485,11 +486,11 @@ def test_tampered_files_are_refused_with_a_message_and_the_run_stays(downloads):
             "larger than this page trains",
         ),
         "linear hidden layers": (
-            tampered(good, lambda d: d["architecture"].update(activation="linear")),
+            tampered_json(good, lambda d: d["architecture"].update(activation="linear")),
             'hidden layers use "linear"',
         ),
         "five inputs": (
-            tampered(
+            tampered_json(
                 good,
                 lambda d: (
                     d["architecture"].update(inputs=5),

@@ -20,10 +20,17 @@ from serving.turns import SLOTS_VARIABLE, TrainingTurns, default_slots
 
 @pytest.mark.parametrize(
     "text, expected",
-    [("", DEFAULT_BUDGET_SECONDS), ("5", 5.0), ("2.5", 2.5), ("0", DEFAULT_BUDGET_SECONDS),
-     ("-3", DEFAULT_BUDGET_SECONDS), ("nan", DEFAULT_BUDGET_SECONDS), ("inf", DEFAULT_BUDGET_SECONDS),
-     ("lots", DEFAULT_BUDGET_SECONDS)],
-)  # fmt: skip
+    [
+        ("", DEFAULT_BUDGET_SECONDS),
+        ("5", 5.0),
+        ("2.5", 2.5),
+        ("0", DEFAULT_BUDGET_SECONDS),
+        ("-3", DEFAULT_BUDGET_SECONDS),
+        ("nan", DEFAULT_BUDGET_SECONDS),
+        ("inf", DEFAULT_BUDGET_SECONDS),
+        ("lots", DEFAULT_BUDGET_SECONDS),
+    ],
+)
 def test_the_budget_comes_from_the_environment_or_the_default(monkeypatch, text, expected):
     monkeypatch.setenv(BUDGET_VARIABLE, text)
     assert press_budget_seconds() == expected

@@ -67,11 +67,17 @@ def wide_picture(name: str) -> Any:
     return st.container(key=f"wide-picture-{name}")
 
 
+def rerunning_expander(label: str, key: str, *, opened: bool = False, icon: str | None = None):
+    """An expander that reruns the script when opened or closed, so that its `.open` says
+    whether to build what is inside. `opened` opens it on the first view."""
+    return st.expander(label, expanded=opened, key=key, on_change="rerun", icon=icon)
+
+
 def lazy_panel(label: str, key: str, *, opened: bool = False, icon: str | None = None) -> Any:
     """An expander whose content is built only while it is open (a closed one costs the
     server nothing and sends nothing but its label): the container to draw in, or None.
     `opened` opens it on the first view, e.g. when a share link points into it."""
-    box = st.expander(label, expanded=opened, key=key, on_change="rerun", icon=icon)
+    box = rerunning_expander(label, key, opened=opened, icon=icon)
     return box if box.open else None
 
 

@@ -15,7 +15,7 @@ A page lists its settings once (`PageSettings("mlp", [Setting(...), ...])`). Fro
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -115,6 +115,27 @@ class Setting:
     def describe(self, value: Any) -> str:
         """The value as its widget shows it."""
         return (self.option_labels or option_label)(value)
+
+
+def labelled_choice(
+    key: str,
+    label: str,
+    default: Any,
+    labels: Mapping[Any, str],
+    widget: str,
+    help: str | None = None,
+) -> Setting:
+    """A setting whose options are `labels`' keys, each shown by its label."""
+    return Setting(
+        key,
+        label,
+        default,
+        kind="choice",
+        options=tuple(labels),
+        widget=widget,
+        option_labels=labels.get,
+        help=help,
+    )
 
 
 def parse_bool(raw: str) -> bool:

@@ -67,6 +67,15 @@ class Server:
     log_path: Path
 
 
+def streamlit_command(port: int, script: str = "dashboard.py", launcher: str = "streamlit"):
+    """`python -m <launcher> run <script>`, headless on 127.0.0.1:<port>, no usage stats."""
+    return [
+        *(sys.executable, "-m", launcher, "run", script),
+        *("--server.headless", "true", "--server.port", str(port)),
+        *("--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"),
+    ]
+
+
 @contextlib.contextmanager
 def streamlit_server(
     log_name: str = "server.log",
@@ -82,21 +91,7 @@ def streamlit_server(
     port = free_port()
     ARTIFACTS.mkdir(exist_ok=True)
     log_path = ARTIFACTS / log_name
-    command = [
-        sys.executable,
-        "-m",
-        launcher,
-        "run",
-        script,
-        "--server.headless",
-        "true",
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
+    command = streamlit_command(port, script, launcher)
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
             command,
@@ -134,6 +129,22 @@ def streamlit_server(
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@contextlib.contextmanager
+def script_page(browser, script: str, log_name: str) -> Iterator[tuple[Server, object]]:
+    """A server of its own running `script` (a test app under tests/browser/, started from the
+    repository root so the project's config applies) and a page in a fresh browser context,
+    opened on it and idle. The context closes before the server stops."""
+    with streamlit_server(log_name=log_name, script=script) as app:
+        context = browser.new_context()
+        page = context.new_page()
+        try:
+            page.goto(app.url)
+            wait_for_streamlit(page)
+            yield app, page
+        finally:
+            context.close()
 
 
 @contextlib.contextmanager
@@ -218,3 +229,12 @@ def screenshot(page, name: str, *, full_page: bool = True) -> Path:
     path = folder / f"{name}.png"
     page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+def readme_screenshot(page, name: str) -> Path:
+    """`screenshot(page, name)`, copied to docs/screenshots/<name>.png (the README's picture)
+    when UPDATE_README_SCREENSHOTS=1."""
+    shot = screenshot(page, name)
+    if os.environ.get("UPDATE_README_SCREENSHOTS") == "1":
+        shutil.copyfile(shot, REPO_ROOT / "docs" / "screenshots" / f"{name}.png")
+    return shot

@@ -1,6 +1,6 @@
 """Measurements of a page as a class sees it, in Chromium: is anything clipped, does the page
 scroll sideways, how tall is the text of a picture. Shared by the layout tests and the
-screenshots of the README."""
+screenshots in docs/running-a-class.md."""
 
 from __future__ import annotations
 

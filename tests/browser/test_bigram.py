@@ -5,22 +5,19 @@ names, and nothing raises."""
 from __future__ import annotations
 
 import json
-import os
-import shutil
 from pathlib import Path
 
 from playwright.sync_api import expect
 
 from tests.browser.harness import (
     NAV_LINK,
-    REPO_ROOT,
     act_and_wait,
     exceptions_on_page,
+    readme_screenshot,
     screenshot,
     wait_for_streamlit,
 )
 
-README_SCREENSHOT = REPO_ROOT / "docs" / "screenshots" / "bigram.png"
 CHART = '[data-testid="stVegaLiteChart"]'
 ROW_SELECT = ".st-key-bigram-row"  # the fallback selectbox of the same setting
 HEATMAP = ".st-key-bigram-heatmap"  # st.vega_lite_chart(key="bigram.heatmap")
@@ -71,9 +68,7 @@ def test_reached_from_the_navigation_in_wide_layout(page, server):
     # A tall window, so the screenshot shows the data panel and the whole count table.
     page.set_viewport_size({"width": 1400, "height": 2300})
     page.wait_for_timeout(1000)
-    shot = screenshot(page, "bigram")
-    if os.environ.get("UPDATE_README_SCREENSHOTS") == "1":
-        shutil.copyfile(shot, README_SCREENSHOT)
+    readme_screenshot(page, "bigram")
 
 
 def test_a_presenter_link_hides_the_chosen_controls_and_their_values_apply(page, server):

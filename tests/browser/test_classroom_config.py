@@ -6,12 +6,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.browser.harness import (
-    exceptions_on_page,
-    screenshot,
-    streamlit_server,
-    wait_for_streamlit,
-)
+from tests.browser.harness import exceptions_on_page, screenshot, script_page, wait_for_streamlit
 from tests.browser.raising_app import SECRET
 
 UPLOADER = ".st-key-bigram-uploader"
@@ -19,23 +14,17 @@ UPLOADER = ".st-key-bigram-uploader"
 
 def test_an_unexpected_error_shows_no_traceback_and_the_log_keeps_it(browser):
     # Started from the repository root like the app, so the project's config applies.
-    with streamlit_server(
-        log_name="server-raising.log", script="tests/browser/raising_app.py"
-    ) as app:
-        context = browser.new_context()
-        page = context.new_page()
-        try:
-            page.goto(app.url)
-            wait_for_streamlit(page)
-            page.get_by_role("heading", name="A page that fails").wait_for()
-            shown = exceptions_on_page(page)
-            screenshot(page, "unexpected-error")
-            assert len(shown) == 1  # the student is told something went wrong...
-            assert "Traceback" not in shown[0] and "secret_path" not in shown[0]
-            assert "7f3a" not in page.content()  # ...and nothing of the error itself
-        finally:
-            context.close()
-        log = app.log_path.read_text(errors="replace")
+    with script_page(browser, "tests/browser/raising_app.py", "server-raising.log") as (
+        app,
+        page,
+    ):
+        page.get_by_role("heading", name="A page that fails").wait_for()
+        shown = exceptions_on_page(page)
+        screenshot(page, "unexpected-error")
+        assert len(shown) == 1  # the student is told something went wrong...
+        assert "Traceback" not in shown[0] and "secret_path" not in shown[0]
+        assert "7f3a" not in page.content()  # ...and nothing of the error itself
+    log = app.log_path.read_text(errors="replace")
     assert "Traceback" in log and SECRET in log and "raising_app.py" in log
 
 

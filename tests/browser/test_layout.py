@@ -2,7 +2,7 @@
 1920x1080) and on a 390-px phone. Nothing is clipped, the page never scrolls sideways, the
 computation graph's node text and the count table's labels are large enough to read, and the
 main buttons can be reached. Screenshots of each land in artifacts/screenshots/ (and, with
-UPDATE_README_SCREENSHOTS=1, the README's pictures of presenter mode and of a phone)."""
+UPDATE_README_SCREENSHOTS=1, docs/running-a-class.md's pictures of presenter mode and a phone)."""
 
 from __future__ import annotations
 

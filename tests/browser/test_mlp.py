@@ -3,14 +3,11 @@ loss, and a small network's computation graph is drawn."""
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import time
 
-from tests.browser.harness import REPO_ROOT, exceptions_on_page, screenshot, wait_for_streamlit
+from tests.browser.harness import exceptions_on_page, readme_screenshot, wait_for_streamlit
 
-README_SCREENSHOT = REPO_ROOT / "docs" / "screenshots" / "mlp.png"
 PROGRESS = '[data-testid="stProgress"]'
 
 
@@ -51,9 +48,7 @@ def test_the_boundary_renders_and_the_demo_trains_live(page, server):
     page.mouse.move(700, 5)
     page.evaluate("document.activeElement && document.activeElement.blur()")
     page.wait_for_timeout(500)
-    shot = screenshot(page, "mlp")
-    if os.environ.get("UPDATE_README_SCREENSHOTS") == "1":
-        shutil.copyfile(shot, README_SCREENSHOT)
+    readme_screenshot(page, "mlp")
 
 
 def test_a_small_networks_graph_is_drawn_and_follows_training(page, server):

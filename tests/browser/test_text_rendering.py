@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.browser.harness import streamlit_server, wait_for_streamlit
+from tests.browser.harness import script_page
 from tests.browser.markdown_app import MARKUP
 
 WORD_JOINER = "\u2060"
@@ -16,18 +16,9 @@ FORMATTING = "a, img, strong, em, del, code, h1, h2, h3, ul, ol, li, blockquote,
 
 @pytest.fixture(scope="module")
 def rendered(browser):
-    with streamlit_server(
-        log_name="server-markdown.log", script="tests/browser/markdown_app.py"
-    ) as app:
-        context = browser.new_context()
-        page = context.new_page()
-        try:
-            page.goto(app.url)
-            wait_for_streamlit(page)
-            page.locator(".st-key-code-backslashes").wait_for()
-            yield page
-        finally:
-            context.close()
+    with script_page(browser, "tests/browser/markdown_app.py", "server-markdown.log") as (_, page):
+        page.locator(".st-key-code-backslashes").wait_for()
+        yield page
 
 
 @pytest.mark.parametrize("name", list(MARKUP))

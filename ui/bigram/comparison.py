@@ -188,8 +188,14 @@ def _drawn_samples(
     """Both models' samples, drawn once per process for the same models and settings (every
     draw has its own seeded generator, so a rerun or another student gets the same names)."""
     counts = fit.model
-    key = (words.key, counts.n, counts.smoothing, run.ident if run else None, args,
-           tuple(sorted(options.items())))  # fmt: skip
+    key = (
+        words.key,
+        counts.n,
+        counts.smoothing,
+        run.ident if run else None,
+        args,
+        tuple(sorted(options.items())),
+    )
 
     def draw() -> tuple[tuple[str, ...], tuple[str, ...] | None]:
         from_net = run.model.sample(*args, **options) if run else None

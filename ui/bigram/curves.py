@@ -164,6 +164,26 @@ def _walk_frame(
     return table
 
 
+def _walk_bars(data: pd.DataFrame, labels: Sequence[str], column: str, y: alt.Y) -> alt.Chart:
+    """The bars of the walk's step `WALK_STEP`, one per outcome, the drawn one in orange."""
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .transform_filter(f"datum.step === {WALK_STEP}")
+        .encode(
+            x=alt.X("outcome:N", sort=list(labels), title=None, axis=alt.Axis(labelAngle=0)),
+            y=y,
+            color=alt.condition(
+                alt.datum.chosen, alt.value(CHOSEN_COLOR), alt.value(SERIES_COLORS[0])
+            ),
+            # The drawn character is outlined too: colour is never the only sign.
+            stroke=alt.condition(alt.datum.chosen, alt.value("#111318"), alt.value(None)),
+            strokeWidth=alt.condition(alt.datum.chosen, alt.value(3), alt.value(0)),
+            tooltip=[alt.Tooltip("outcome:N"), alt.Tooltip(f"{column}:Q", format=".4f")],
+        )
+    )
+
+
 def walk_probabilities(
     labels: Sequence[str],
     probs: Sequence[Sequence[float]],
@@ -176,23 +196,9 @@ def walk_probabilities(
     orange with a thick dark outline.
     Every step is in the data; the parameter `WALK_STEP` (1-based) picks the one drawn."""
     data = _walk_frame(labels, probs, "probability", chosen)
-    chart = (
-        alt.Chart(data)
-        .mark_bar()
-        .transform_filter(f"datum.step === {WALK_STEP}")
-        .encode(
-            x=alt.X("outcome:N", sort=list(labels), title=None, axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("probability:Q", title="probability"),
-            color=alt.condition(
-                alt.datum.chosen, alt.value(CHOSEN_COLOR), alt.value(SERIES_COLORS[0])
-            ),
-            # The drawn character is outlined too: colour is never the only sign.
-            stroke=alt.condition(alt.datum.chosen, alt.value("#111318"), alt.value(None)),
-            strokeWidth=alt.condition(alt.datum.chosen, alt.value(3), alt.value(0)),
-            tooltip=[alt.Tooltip("outcome:N"), alt.Tooltip("probability:Q", format=".4f")],
-        )
-        .add_params(alt.param(name=WALK_STEP, value=shown_step))
-        .properties(height=height or chart_height(220))
+    bars = _walk_bars(data, labels, "probability", alt.Y("probability:Q", title="probability"))
+    chart = bars.add_params(alt.param(name=WALK_STEP, value=shown_step)).properties(
+        height=height or chart_height(220)
     )
     return configure_text(chart)
 
@@ -210,25 +216,10 @@ def walk_running_totals(
     line at the random number u, and the chosen character, the first bar that reaches above
     the line. The parameter `WALK_STEP` (1-based) picks the step drawn."""
     data = _walk_frame(labels, cumulative, "running total", chosen)
+    y = alt.Y("running total:Q", scale=alt.Scale(domain=[0, 1]), title="cumulative probability")
     picked = f"datum.step === {WALK_STEP}"
-    bars = (
-        alt.Chart(data)
-        .mark_bar()
-        .transform_filter(picked)
-        .encode(
-            x=alt.X("outcome:N", sort=list(labels), title=None, axis=alt.Axis(labelAngle=0)),
-            y=alt.Y(
-                "running total:Q", scale=alt.Scale(domain=[0, 1]), title="cumulative probability"
-            ),
-            color=alt.condition(
-                alt.datum.chosen, alt.value(CHOSEN_COLOR), alt.value(SERIES_COLORS[0])
-            ),
-            # The drawn character is outlined too: colour is never the only sign.
-            stroke=alt.condition(alt.datum.chosen, alt.value("#111318"), alt.value(None)),
-            strokeWidth=alt.condition(alt.datum.chosen, alt.value(3), alt.value(0)),
-            tooltip=[alt.Tooltip("outcome:N"), alt.Tooltip("running total:Q", format=".4f")],
-        )
-        .add_params(alt.param(name=WALK_STEP, value=shown_step))
+    bars = _walk_bars(data, labels, "running total", y).add_params(
+        alt.param(name=WALK_STEP, value=shown_step)
     )
     draws = pd.DataFrame(
         {"step": range(1, len(us) + 1), "u": list(us), "label": [f"u = {u:.4f}" for u in us]}

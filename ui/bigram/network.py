@@ -369,10 +369,14 @@ def engine_vs_torch(state: BigramState, run: NeuralRun) -> None:
         "Both losses as a table",
         "bigram.engine-table",
         lambda: pd.DataFrame(
-            {"step": range(len(engine)), "our engine": engine, "torch": twin.history,
-             "|difference|": gaps}
+            {
+                "step": range(len(engine)),
+                "our engine": engine,
+                "torch": twin.history,
+                "|difference|": gaps,
+            }
         ),
-    )  # fmt: skip
+    )
     st.markdown(
         f"Largest |engine − torch| **{gaps[worst]:.1e}** (step {worst}) · CPU time per step: "
         f"our engine **{engine_ms:.2f} ms**, torch **{torch_ms:.3f} ms**"

@@ -182,8 +182,9 @@ def step_cost(data_key: str, n: int, method: str, _words: WordSet) -> tuple[floa
     setup is what they share). `_words` is named by data_key."""
 
     def least(steps: int) -> float:  # a one-time cost or a collection lands in one run only
-        return min(fit_run(_words, n, 0, 0.1, steps, 0.0, method=method).cpu_seconds
-                   for _ in range(2))  # fmt: skip
+        return min(
+            fit_run(_words, n, 0, 0.1, steps, 0.0, method=method).cpu_seconds for _ in range(2)
+        )
 
     short, longer = least(2), least(10)
     per_step = max((longer - short) / 8, longer / 10 * 0.05)

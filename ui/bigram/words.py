@@ -111,9 +111,12 @@ def _word_stats(state: BigramState, words: WordSet) -> None:
         f"{lengths[-1][0]} characters, most often {commonest} ({most:,} words)."
     )
     state.charts.draw(
-        "length-histogram", words.key, lambda: length_histogram(words.words), summary,
+        "length-histogram",
+        words.key,
+        lambda: length_histogram(words.words),
+        summary,
         width="stretch",
-    )  # fmt: skip
+    )
     data_table(
         "Word lengths as a table",
         "bigram.lengths-table",

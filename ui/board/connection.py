@@ -8,7 +8,7 @@ Where it lives, first found wins:
    created on first use.
 
 A hosted container's disk is wiped when it restarts, so an SQLite board lasts only until
-then: a hosted class board wants PostgreSQL (README, "The class board").
+then: a hosted class board wants PostgreSQL (docs/class-board.md).
 """
 
 from __future__ import annotations

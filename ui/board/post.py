@@ -59,9 +59,13 @@ def _panel(page: str, make_entry: Callable[[str], Entry], note: str | None) -> N
     model = ""
     if page == "bigram":
         model = st.radio(
-            "What to post", tuple(BIGRAM_MODELS), key="bigram.board-model", horizontal=True,
-            format_func=lambda m: f"the {BIGRAM_MODELS[m]}", persist_state="session",
-        )  # fmt: skip
+            "What to post",
+            tuple(BIGRAM_MODELS),
+            key="bigram.board-model",
+            horizontal=True,
+            format_func=lambda m: f"the {BIGRAM_MODELS[m]}",
+            persist_state="session",
+        )
     if note:
         st.info(note, icon=":material/block:")
     st.caption(

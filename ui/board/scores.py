@@ -68,9 +68,12 @@ def _too_few_test_points(values: dict[str, Any]) -> bool:
         return True
     try:
         _, test = load_split(
-            values["dataset"], values["points"], values["noise"], values["data_seed"],
+            values["dataset"],
+            values["points"],
+            values["noise"],
+            values["data_seed"],
             values["test"],
-        )  # fmt: skip
+        )
     except ValueError:
         return True
     return len(test) < MIN_TEST_POINTS
@@ -132,9 +135,15 @@ def bigram_entry(values: dict[str, Any], model: str) -> Entry:
         if refusal is not None:
             raise BoardError(refusal.text())
         run = shared_torch_run(
-            words.key, n, values["seed"], values["lr"], values["steps"], values["reg"],
-            press_budget(), _words=words,
-        )  # fmt: skip
+            words.key,
+            n,
+            values["seed"],
+            values["lr"],
+            values["steps"],
+            values["reg"],
+            press_budget(),
+            _words=words,
+        )
         if run.stopped_early:
             raise BoardError(
                 "Re-checking this run took longer than one press may use; post a run with "
@@ -158,7 +167,7 @@ def bigram_entry(values: dict[str, Any], model: str) -> Entry:
             "run": f"{order} {what}",
             "data": words.key,
             "data_label": words.label,
-        },  # fmt: skip
+        },
         nll,
         float(n),
         f"dev NLL {nll:.4f}",

@@ -258,9 +258,14 @@ def _standings(store: BoardStore, code: str, teacher: bool) -> None:
             continue
         posts = same_data(posts, page)
         st.caption(f"Best first: {order}.")
-        st.dataframe(ranking_table(posts, teacher, code), hide_index=True, width="stretch", column_config={
-            "Open": st.column_config.LinkColumn("Open", display_text="open this run"),
-        })  # fmt: skip
+        st.dataframe(
+            ranking_table(posts, teacher, code),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "Open": st.column_config.LinkColumn("Open", display_text="open this run"),
+            },
+        )
         visible = [p for p in posts if not p.hidden]
         if len(visible) > 1:
             st.altair_chart(progress_chart(visible, page, measure), width="stretch")
@@ -354,8 +359,7 @@ def progress_chart(posts: list[Post], page: str, measure: str) -> alt.TopLevelMi
         alt.Chart(line)
         .mark_line(interpolate="step-after", strokeWidth=3, color="#0072B2")
         .encode(x=x, y=alt.Y("best:Q", axis=y_axis, scale=alt.Scale(zero=False))),
-    ).properties(title=f"Best {measure} so far; circles: posts",
-                 height=chart_height(220))  # fmt: skip
+    ).properties(title=f"Best {measure} so far; circles: posts", height=chart_height(220))
     first, best = improvements[0][1], improvements[-1][1]
     shown = "{:.1%}" if percent else "{:.4f}"
     summary = (

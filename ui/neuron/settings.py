@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from engine.expr import MAX_CHARACTERS
 from models.neuron import ACTIVATIONS, H_CHOICES, LECTURE_NEURON, h_label
-from ui.settings import PageSettings, Setting
+from ui.settings import PageSettings, Setting, labelled_choice
 
 PAGE = "neuron"
 WEIGHT_LIMIT = 10.0  # sliders for x1, x2, w1, w2, b
@@ -36,14 +36,12 @@ def _leaf_setting(name: str, role: str) -> Setting:
 SETTINGS = PageSettings(
     PAGE,
     [
-        Setting(
+        labelled_choice(
             "mode",
             "Explore",
             "neuron",
-            kind="choice",
-            options=tuple(MODES),
+            MODES,
             widget="segmented",
-            option_labels=MODES.get,
         ),
         _leaf_setting("x1", "First input (data: a nudge leaves it alone)"),
         _leaf_setting("w1", "Weight of x1"),
